@@ -1,0 +1,92 @@
+"""One expectation suite per table, declared from the schema plus the SQL checks in ``sql/``.
+
+Every expectation carries ``meta={"severity": ...}``: ``error`` stops the load, ``warning``
+and ``info`` become alerts. The cross-table and cross-source checks are SQL files
+``expectations/sql/<table>.<check>.sql`` that return the offending rows; their first lines
+give the severity and a description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from transforms import schema
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+# Key columns (unique together when more than one) and enum columns, per table.
+KEYS: dict[str, tuple[str, ...]] = {
+    "documents": ("doc_id",), "sentences": ("doc_id", "sentence_no"), "quotes": ("quote_id",),
+    "numbers": ("number_id",), "stories": ("story_id",), "facts": ("fact_id",),
+    "fact_mentions": ("fact_id", "number_id"), "alerts": ("alert_id",), "runs": ("run_id",),
+    "files": ("path",), "quarantine": ("path", "run_id"),
+}
+ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "documents": {"published_at_source": schema.PUBLISHED_AT_SOURCES},
+    "sentences": {"role": schema.SENTENCE_ROLES},
+    "numbers": {"qualifier": schema.QUALIFIERS, "kind": schema.KINDS},
+    "facts": {"status": schema.FACT_STATUSES},
+    "alerts": {"severity": schema.SEVERITIES},
+    "files": {"status": schema.FILE_STATUSES},
+    "runs": {"status": schema.RUN_STATUSES},
+}
+# Tables that must have rows after a successful run.
+NON_EMPTY = ("documents", "sentences", "stories", "files")
+
+
+@dataclass(frozen=True)
+class SqlCheck:
+    table: str
+    name: str
+    severity: str
+    description: str
+    query: str
+
+
+def sql_checks() -> list[SqlCheck]:
+    checks = []
+    for path in sorted(SQL_DIR.glob("*.sql")):
+        table, name = path.stem.split(".", 1)
+        header: dict[str, str] = {}
+        body = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("-- ") and ":" in line and not body:
+                key, value = line[3:].split(":", 1)
+                header[key.strip()] = value.strip()
+            else:
+                body.append(line)
+        severity = header.get("severity", "error")
+        if severity not in schema.SEVERITIES:
+            raise ValueError(f"{path.name}: unknown severity {severity!r}")
+        checks.append(SqlCheck(table, name, severity, header.get("description", name), "\n".join(body).strip()))
+    return checks
+
+
+def build_expectations(table: str) -> list[Any]:
+    """The GX expectations for one table (imports GX: call only where validation runs)."""
+    from great_expectations import expectations as gxe
+
+    def meta(severity: str, check: str) -> dict[str, str]:
+        return {"severity": severity, "check": f"{table}.{check}"}
+
+    out: list[Any] = []
+    if table in NON_EMPTY:
+        out.append(gxe.ExpectTableRowCountToBeBetween(min_value=1, meta=meta("error", "not_empty")))
+    keys = KEYS[table]
+    for k in keys:
+        out.append(gxe.ExpectColumnValuesToNotBeNull(column=k, meta=meta("error", f"{k}_not_null")))
+    if len(keys) == 1:
+        out.append(gxe.ExpectColumnValuesToBeUnique(column=keys[0], meta=meta("error", f"{keys[0]}_unique")))
+    else:
+        out.append(gxe.ExpectCompoundColumnsToBeUnique(column_list=list(keys), meta=meta("error", "key_unique")))
+    for col, values in ENUMS.get(table, {}).items():
+        out.append(gxe.ExpectColumnValuesToBeInSet(column=col, value_set=list(values), meta=meta("error", f"{col}_in_set")))
+    for check in sql_checks():
+        if check.table == table:
+            out.append(gxe.UnexpectedRowsExpectation(
+                unexpected_rows_query=check.query, description=check.description,
+                meta=meta(check.severity, check.name),
+            ))
+    return out

@@ -1,0 +1,1 @@
+"""Orchestration: Prefect flows and thin tasks, the CLI and settings."""

@@ -1,0 +1,170 @@
+"""The extract edge: find files, decide what changed, read bytes, keep rejected bytes.
+
+A file whose size and modification time match the ledger is skipped without being read;
+one whose bytes hash to the ledger's sha256 is skipped after reading. Everything else is
+parsed (``transforms.records``) into records or rejections.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from transforms.records import Record, Rejection, file_format, parse_bytes, sha256
+
+
+class InputPathError(FileNotFoundError):
+    """A path named on the command line does not exist."""
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str
+    size: int | None
+    mtime_ns: int | None
+    problem: str | None = None  # set when the file cannot even be looked at
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    size: int | None
+    mtime_ns: int | None
+    content_sha256: str | None
+    status: str
+    doc_id: str | None
+
+
+@dataclass
+class ReadResult:
+    """What reading a batch of files produced."""
+
+    records: list[Record] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    # path -> (size, mtime_ns, sha256 or None, status hint, doc ids)
+    files: dict[str, tuple[int | None, int | None, str | None, str, list[str]]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def discover(paths: Sequence[Path]) -> list[FileEntry]:
+    """Every article file under ``paths`` (recursively), sorted; problems are entries too."""
+    found: dict[str, FileEntry] = {}
+    for root in paths:
+        if not root.exists() and not root.is_symlink():
+            raise InputPathError(f"no such file or folder: {root}")
+        if root.is_dir():
+            seen_dirs: set[tuple[int, int]] = set()
+            for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+                try:
+                    st = os.stat(dirpath)
+                except OSError:
+                    dirnames[:] = []
+                    continue
+                if (st.st_dev, st.st_ino) in seen_dirs:  # a symlink loop
+                    dirnames[:] = []
+                    continue
+                seen_dirs.add((st.st_dev, st.st_ino))
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in filenames:
+                    if not name.startswith(".") and file_format(name):
+                        entry = _entry(Path(dirpath) / name)
+                        found.setdefault(entry.path, entry)
+        else:
+            entry = _entry(root)
+            found.setdefault(entry.path, entry)
+    return [found[k] for k in sorted(found)]
+
+
+def _entry(path: Path) -> FileEntry:
+    key = str(path.absolute())
+    try:
+        st = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return FileEntry(key, None, None, "symlink loop")
+        if path.is_symlink():
+            return FileEntry(key, None, None, "broken symlink (target missing)")
+        return FileEntry(key, None, None, f"cannot stat: {exc.strerror}")
+    if not path.is_file():
+        return FileEntry(key, None, None, "not a regular file")
+    return FileEntry(key, st.st_size, st.st_mtime_ns)
+
+
+def is_unchanged(entry: FileEntry, ledger: Mapping[str, LedgerRow]) -> bool:
+    row = ledger.get(entry.path)
+    return (
+        row is not None and entry.problem is None and row.size == entry.size
+        and row.mtime_ns == entry.mtime_ns
+        and (row.status in ("loaded", "duplicate") or (row.status == "quarantined" and row.content_sha256 is not None))
+    )
+
+
+def read_files(entries: Iterable[FileEntry], ledger: Mapping[str, LedgerRow], max_bytes: int) -> ReadResult:
+    """Read and parse the files that changed; record the rest as unchanged."""
+    out = ReadResult()
+    for e in entries:
+        if is_unchanged(e, ledger):
+            out.unchanged.append(e.path)
+            continue
+        if e.problem:
+            out.rejections.append(Rejection(e.path, e.problem, None))
+            out.files[e.path] = (e.size, e.mtime_ns, None, "quarantined", [])
+            continue
+        if e.size is not None and e.size > max_bytes:
+            out.rejections.append(Rejection(e.path, f"file too large: {e.size} bytes > limit {max_bytes}", None))
+            out.files[e.path] = (e.size, e.mtime_ns, None, "quarantined", [])
+            continue
+        try:
+            data = read_bytes(Path(e.path), max_bytes)
+        except FileNotFoundError:
+            out.rejections.append(Rejection(e.path, "file disappeared during the run", None))
+            out.files[e.path] = (e.size, e.mtime_ns, None, "quarantined", [])
+            continue
+        except PermissionError:
+            out.rejections.append(Rejection(e.path, "unreadable: permission denied", None))
+            out.files[e.path] = (e.size, e.mtime_ns, None, "quarantined", [])
+            continue
+        except OSError as exc:
+            out.rejections.append(Rejection(e.path, f"unreadable: {exc.strerror or exc}", None))
+            out.files[e.path] = (e.size, e.mtime_ns, None, "quarantined", [])
+            continue
+        digest = sha256(data)
+        row = ledger.get(e.path)
+        if row is not None and row.content_sha256 == digest and row.status in ("loaded", "duplicate"):
+            out.unchanged.append(e.path)  # touched, not changed
+            out.files[e.path] = (len(data), e.mtime_ns, digest, row.status, [row.doc_id] if row.doc_id else [])
+            continue
+        fmt = file_format(e.path) or "txt"
+        records, rejections = parse_bytes(e.path, data, fmt)
+        out.records.extend(records)
+        out.rejections.extend(rejections)
+        status = "loaded" if records else "quarantined"
+        out.files[e.path] = (len(data), e.mtime_ns, digest, status, [r.doc_id for r in records])
+    return out
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    with path.open("rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise OSError(errno.EFBIG, f"file grew past the limit of {max_bytes} bytes while read")
+    return data
+
+
+def keep_copy(source: str, quarantine_dir: Path) -> str | None:
+    """Copy a rejected file's original bytes under the warehouse folder; None if unreadable."""
+    path = Path(source.rsplit(":", 1)[0]) if not Path(source).exists() and ":" in source else Path(source)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    quarantine_dir.mkdir(parents=True, exist_ok=True)
+    target = quarantine_dir / f"{sha256(data)[:16]}_{path.name}"
+    if not target.exists():
+        tmp = target.with_suffix(target.suffix + ".part")
+        with tmp.open("wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    return str(target)

@@ -1,0 +1,357 @@
+"""The ``ingest`` flow: files -> records -> parsed frames -> staged warehouse -> GX -> swap.
+
+Orchestration only: the logic lives in ``transforms/`` (pure), ``warehouse/`` (database)
+and ``expectations/`` (validation). See ``warehouse/db.py`` for why a run writes a private
+stage and swaps it in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
+
+from flows import alerts as alerting
+from flows.extract import FileEntry, LedgerRow, ReadResult, discover, keep_copy, read_files
+from flows.settings import PROJECT_ROOT, Settings, get_settings
+from transforms import schema
+from transforms.facts import facts
+from transforms.pipeline import ParsedBatch, parse_batch, records_frame
+from transforms.quotes import quote_groups
+from transforms.stories import assign_stories, duplicates, stories
+from warehouse import db
+
+log = logging.getLogger("newsledger")
+
+
+class ValidationFailedError(RuntimeError):
+    """An error-severity expectation failed: the run's stage is discarded."""
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    status: str = "running"
+    files_seen: int = 0
+    files_loaded: int = 0
+    files_skipped: int = 0
+    files_quarantined: int = 0
+    documents_added: int = 0
+    documents_retired: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    quarantined: list[tuple[str, str]] = field(default_factory=list)
+    new_alerts: list[dict[str, Any]] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+    warehouse: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 failed, 3 loaded with quarantined input (see README, exit codes)."""
+        if self.status == "failed":
+            return 1
+        return 3 if self.files_quarantined else 0
+
+
+@contextlib.contextmanager
+def _timed(store: dict[str, float], name: str) -> Iterator[None]:
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        store[name] = store.get(name, 0.0) + time.perf_counter() - t0
+
+
+@task(name="parse_files", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def parse_files(entries: list[FileEntry], ledger: dict[str, LedgerRow], max_bytes: int) -> tuple[ReadResult, ParsedBatch, dict[str, float]]:
+    """Read one batch of files and parse its records through the per-document stages."""
+    times: dict[str, float] = {}
+    with _timed(times, "extract"):
+        result = read_files(entries, ledger, max_bytes)
+    parsed = parse_batch(records_frame(result.records), timer=lambda name: _timed(times, name))
+    result.records = []  # parsed now; do not carry the raw text back twice
+    return result, parsed, times
+
+
+def _ledger(con: duckdb.DuckDBPyConnection) -> dict[str, LedgerRow]:
+    rows = con.execute("select path, size, mtime_ns, content_sha256, status, doc_id from files").fetchall()
+    return {r[0]: LedgerRow(*r[1:]) for r in rows}
+
+
+def _delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
+    if not doc_ids:
+        return
+    con.register("_gone", pl.DataFrame({"doc_id": doc_ids}))
+    try:
+        for table in ("fact_mentions", "numbers", "quotes", "sentences", "documents"):
+            if table == "fact_mentions":
+                con.execute("delete from fact_mentions where number_id in "
+                            "(select number_id from numbers where doc_id in (select doc_id from _gone))")
+            else:
+                con.execute(f"delete from {table} where doc_id in (select doc_id from _gone)")
+    finally:
+        con.unregister("_gone")
+
+
+@task(name="load_batch", cache_policy=NO_CACHE)
+def load_batch(con: duckdb.DuckDBPyConnection, result: ReadResult, parsed: ParsedBatch, run_id: str,
+               settings: Settings, summary: RunSummary) -> None:
+    """Write one parsed batch into the stage: documents and their rows, files, quarantine."""
+    now = datetime.now(UTC)
+    existing = set(con.execute("select doc_id from documents").pl()["doc_id"].to_list()) if parsed.documents.height else set()
+    new_docs = parsed.documents.filter(~pl.col("doc_id").is_in(list(existing))).with_columns(run_id=pl.lit(run_id))
+    new_ids = new_docs["doc_id"].to_list()
+    keep = pl.col("doc_id").is_in(new_ids)
+    db.insert_frame(con, "documents", schema.conform(new_docs, "documents"))
+    db.insert_frame(con, "sentences", parsed.sentences.filter(keep))
+    db.insert_frame(con, "quotes", parsed.quotes.filter(keep))
+    db.insert_frame(con, "numbers", parsed.numbers.filter(keep))
+    summary.documents_added += len(new_ids)
+
+    ledger_rows, retired = [], []
+    old = _ledger(con)
+    touched = set(result.unchanged)
+    summary.files_skipped += len(touched)
+    for path, (size, mtime, digest, status, doc_ids) in result.files.items():
+        previous = old.get(path)
+        if path not in touched:
+            if status == "loaded" and doc_ids and all(d in existing for d in doc_ids):
+                # Same content as a document already loaded under another path.
+                status = "duplicate" if previous is None or previous.doc_id not in doc_ids else previous.status
+            if previous and previous.doc_id and previous.doc_id not in doc_ids:
+                retired.append(previous.doc_id)  # the file changed: its old content is superseded
+            if status in ("loaded", "duplicate"):
+                summary.files_loaded += 1
+            else:
+                summary.files_quarantined += 1
+        ledger_rows.append({"path": path, "size": size, "mtime_ns": mtime, "content_sha256": digest,
+                            "status": status, "doc_id": doc_ids[0] if doc_ids else None,
+                            "last_run_id": run_id})
+    if ledger_rows:
+        frame = schema.conform(pl.DataFrame(ledger_rows), "files")
+        con.register("_files", frame)
+        try:
+            con.execute("delete from files where path in (select path from _files)")
+            con.execute("insert into files select * from _files")
+        finally:
+            con.unregister("_files")
+    if retired:
+        # Retire superseded content only when no other file still carries it.
+        still = set(con.execute("select doc_id from files where status in ('loaded','duplicate') and doc_id is not null").pl()["doc_id"].to_list())
+        gone = sorted({d for d in retired if d not in still})
+        _delete_documents(con, gone)
+        summary.documents_retired += len(gone)
+    q_rows = []
+    for rej in result.rejections:
+        copy = keep_copy(rej.source, settings.quarantine_dir)
+        q_rows.append({"path": rej.source, "content_sha256": rej.content_sha256, "reason": rej.reason,
+                       "kept_copy": copy, "run_id": run_id, "detected_at": now})
+        summary.quarantined.append((rej.source, rej.reason))
+    if q_rows:
+        frame = schema.conform(pl.DataFrame(q_rows), "quarantine").unique(["path", "run_id"], keep="first")
+        db.insert_frame(con, "quarantine", frame)
+
+
+@task(name="derive_tables", cache_policy=NO_CACHE)
+def derive_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute what spans documents: copies, stories, quote groups, facts."""
+    docs = con.execute(
+        "select doc_id, title, subtitle, text, outlet, published_at, duplicate_of, story_id from documents"
+    ).pl()
+    if docs.is_empty():
+        for t in ("stories", "facts", "fact_mentions"):
+            con.execute(f"delete from {t}")
+        return
+    dups = duplicates(docs.drop("duplicate_of", "story_id"))
+    docs = docs.drop("duplicate_of").join(dups, on="doc_id", how="left")
+    assigned = assign_stories(docs)
+    docs = docs.drop("story_id").join(assigned, on="doc_id", how="left")
+    con.register("_doc_links", docs.select("doc_id", "story_id", "duplicate_of", "duplicate_similarity"))
+    try:
+        con.execute("update documents set story_id = l.story_id, duplicate_of = l.duplicate_of, "
+                    "duplicate_similarity = l.duplicate_similarity from _doc_links l "
+                    "where documents.doc_id = l.doc_id")
+    finally:
+        con.unregister("_doc_links")
+    db.replace_table(con, "stories", stories(docs.drop("text")))
+    qs = con.execute("select * from quotes").pl()
+    if qs.height:
+        grouped = quote_groups(qs).select("quote_id", "quote_group_id")
+        con.register("_qg", grouped)
+        try:
+            con.execute("update quotes set quote_group_id = g.quote_group_id from _qg g where quotes.quote_id = g.quote_id")
+        finally:
+            con.unregister("_qg")
+    nums = con.execute("select * from numbers").pl()
+    sents = con.execute("select doc_id, sentence_no, char_start, text from sentences "
+                        "where (doc_id, sentence_no) in (select doc_id, sentence_no from numbers)").pl()
+    fact_frame, links = facts(nums, sents, docs.select("doc_id", "story_id", "outlet", "published_at", "duplicate_of"))
+    db.replace_table(con, "facts", fact_frame)
+    db.replace_table(con, "fact_mentions", links)
+
+
+@task(name="validate_warehouse", cache_policy=NO_CACHE)
+def validate_warehouse(stage: Path, docs_dir: Path) -> list[dict[str, Any]]:
+    """Run the GX suites on the closed stage file in a child process (see expectations.validate)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "expectations.validate", str(stage), str(docs_dir)],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("[")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"validation process failed (exit {proc.returncode}): {proc.stderr[-2000:]}")
+    findings: list[dict[str, Any]] = json.loads(lines[-1])
+    return findings
+
+
+def _new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def _row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in schema.TABLES}  # type: ignore[index]
+
+
+def _record_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, started: datetime, flow_run_id: str | None) -> None:
+    con.execute("delete from runs where run_id = ?", [summary.run_id])
+    con.execute(
+        "insert into runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [summary.run_id, flow_run_id, started, datetime.now(UTC), summary.status, summary.files_seen,
+         summary.files_loaded, summary.files_skipped, summary.files_quarantined, summary.error],
+    )
+
+
+def _flow_run_id() -> str | None:
+    try:
+        ctx = get_run_context()
+        return str(ctx.flow_run.id) if getattr(ctx, "flow_run", None) else None  # type: ignore[union-attr]
+    except Exception:
+        return None
+
+
+@flow(name="ingest", log_prints=False)
+def ingest(paths: Sequence[str] | None = None, warehouse: str | None = None) -> RunSummary:
+    """Ingest article files and folders into the warehouse; one atomic run."""
+    settings = get_settings()
+    if warehouse:
+        settings = settings.model_copy(update={"warehouse": Path(warehouse).absolute()})
+    live = settings.warehouse
+    inputs = [Path(p).absolute() for p in paths] if paths else [settings.sample_dir]
+    logger = get_run_logger()
+    started = datetime.now(UTC)
+    summary = RunSummary(run_id=_new_run_id(), warehouse=str(live))
+    flow_run_id = _flow_run_id()
+    with db.run_lock(live, settings.lock_timeout_s):
+        try:
+            _run(settings, inputs, summary, started, flow_run_id, logger)
+        except Exception as exc:
+            db.discard_stage(live)
+            summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
+            logger.error("run %s failed: %s", summary.run_id, summary.error)
+            _record_failure(live, summary, started, flow_run_id)
+            raise
+    for alert in summary.new_alerts:
+        logger.warning("alert [%s] %s: %s", alert["severity"], alert["check_name"], alert["message"])
+    alerting.deliver(summary.new_alerts, settings)
+    return summary
+
+
+def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: datetime,
+         flow_run_id: str | None, logger: Any) -> None:
+    times = summary.stage_seconds
+    live = settings.warehouse
+    with _timed(times, "stage"):
+        stage = db.begin_stage(live)
+    con = db.connect(stage)
+    try:
+        with _timed(times, "discover"):
+            ledger = _ledger(con)
+            entries = discover(inputs)
+        summary.files_seen = len(entries)
+        seen = {e.path for e in entries}
+        batches = [entries[i:i + settings.batch_size] for i in range(0, len(entries), settings.batch_size)]
+        futures = [parse_files.submit(b, ledger, settings.max_file_bytes) for b in batches]
+        for fut in futures:
+            result, parsed, batch_times = fut.result()
+            for k, v in batch_times.items():
+                times[k] = times.get(k, 0.0) + v
+            with _timed(times, "load"):
+                load_batch(con, result, parsed, summary.run_id, settings, summary)
+        with _timed(times, "load"):
+            _mark_removed(con, inputs, seen, summary.run_id)
+        with _timed(times, "derive"):
+            derive_tables(con)
+        summary.status = "succeeded"
+        _record_run(con, summary, started, flow_run_id)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    with _timed(times, "validate"):
+        findings = validate_warehouse(stage, settings.docs_dir)
+    errors = [f for f in findings if not f["success"] and f["severity"] == "error"]
+    con = db.connect(stage)
+    try:
+        with _timed(times, "alerts"):
+            if errors:
+                raise ValidationFailedError("; ".join(
+                    f"{f['check_name']}: {f['description']} ({f['unexpected_count']} rows)"
+                    + (f" [{f['exception']}]" if f.get("exception") else "") for f in errors))
+            summary.new_alerts = alerting.record(con, findings, summary, settings)
+        summary.rows = _row_counts(con)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    db.commit_stage(stage, live)
+    logger.info("run %s: %d files, %d loaded, %d skipped, %d quarantined", summary.run_id,
+                summary.files_seen, summary.files_loaded, summary.files_skipped, summary.files_quarantined)
+
+
+def _mark_removed(con: duckdb.DuckDBPyConnection, inputs: list[Path], seen: set[str], run_id: str) -> None:
+    """Files under this run's inputs that the ledger knows but that are gone: status removed.
+
+    Rule: a removed file's document rows are kept (the article was published; analysts may
+    still need it); the file is marked removed and an info alert lists it.
+    """
+    known = con.execute("select path from files where status <> 'removed'").fetchall()
+    roots = [str(p) for p in inputs]
+    gone = [p for (p,) in known if p not in seen and any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)]
+    if gone:
+        con.register("_removed", pl.DataFrame({"path": gone}))
+        try:
+            con.execute("update files set status = 'removed', last_run_id = ? where path in (select path from _removed)", [run_id])
+        finally:
+            con.unregister("_removed")
+
+
+def _record_failure(live: Path, summary: RunSummary, started: datetime, flow_run_id: str | None) -> None:
+    """Record a failed run in the live warehouse (through a stage, like every write)."""
+    try:
+        stage = db.begin_stage(live)
+        con = db.connect(stage)
+        try:
+            _record_run(con, summary, started, flow_run_id)
+            alerting.record_failure(con, summary)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        db.commit_stage(stage, live)
+    except Exception as exc:  # the original error matters more
+        log.error("could not record the failed run: %s", exc)
+        db.discard_stage(live)

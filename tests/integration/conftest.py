@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture
+def run_ingest(prefect_harness, tmp_path: Path) -> Callable[..., object]:
+    """Run the real ingest flow into a temp warehouse; returns its RunSummary."""
+    from flows.ingest import ingest
+
+    def _run(*paths: Path, warehouse: Path | None = None) -> object:
+        wh = warehouse or tmp_path / "wh" / "newsledger.duckdb"
+        return ingest([str(p) for p in paths], str(wh))
+
+    return _run
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """The sample corpus copied to a temp folder the test may change."""
+    dst = tmp_path / "inbox"
+    shutil.copytree(SAMPLE, dst)
+    return dst
+
+
+def query(warehouse: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()

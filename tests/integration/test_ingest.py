@@ -1,0 +1,132 @@
+"""The ingest flow end to end (real Prefect, real DuckDB file, real GX)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, SAMPLE
+from tests.integration.conftest import query
+from transforms.schema import TABLES
+
+pytestmark = pytest.mark.slow
+
+
+def test_ingest_sample_fills_every_table(run_ingest, tmp_path: Path) -> None:
+    wh = tmp_path / "wh" / "newsledger.duckdb"
+    summary = run_ingest(SAMPLE, warehouse=wh)
+    assert summary.status == "succeeded"
+    assert (summary.files_seen, summary.files_loaded, summary.files_quarantined) == (5, 5, 0)
+    for table in TABLES:
+        n = query(wh, f"select count(*) from {table}")[0][0]
+        if table not in ("alerts", "quarantine"):
+            assert n > 0, table
+    assert query(wh, "select count(*) from documents")[0][0] == 5
+    names = {r[0] for r in query(wh, "select source_path from documents")}
+    assert {Path(n).name for n in names} == {p.name for p in SAMPLE.glob("*.txt")}
+    # Every offset cuts out exactly what the row says.
+    bad = query(wh, """select count(*) from numbers n join documents d using (doc_id)
+                       where substr(d.text, n.char_start + 1, n.char_end - n.char_start) <> n.surface""")
+    assert bad[0][0] == 0
+    # The five articles report one event: one story, and no conflict on the sample.
+    assert query(wh, "select count(*) from stories")[0][0] == 1
+    assert query(wh, "select count(*) from facts where status = 'conflict'")[0][0] == 0
+    assert (wh.parent / "docs" / "index.html").exists()
+
+
+def test_ingest_twice_is_idempotent(run_ingest, tmp_path: Path) -> None:
+    wh = tmp_path / "wh" / "newsledger.duckdb"
+    run_ingest(SAMPLE, warehouse=wh)
+    before = {t: query(wh, f"select count(*) from {t}")[0][0] for t in TABLES if t not in ("runs", "alerts")}
+    second = run_ingest(SAMPLE, warehouse=wh)
+    after = {t: query(wh, f"select count(*) from {t}")[0][0] for t in TABLES if t not in ("runs", "alerts")}
+    assert before == after
+    assert (second.files_skipped, second.files_loaded) == (5, 0)
+    assert query(wh, "select count(*) from runs")[0][0] == 2
+
+
+def test_ingest_news_please_json_and_jsonl(run_ingest, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    files = sorted(CORPUS.glob("*.json"))[:3]
+    (src / "one.json").write_bytes(files[0].read_bytes())
+    lines = [json.dumps(json.loads(f.read_text())) for f in files[1:]]
+    (src / "two.jsonl").write_text("\n".join([*lines, "{not json"]) + "\n")
+    wh = tmp_path / "wh" / "newsledger.duckdb"
+    summary = run_ingest(src, warehouse=wh)
+    assert summary.status == "succeeded"
+    rows = query(wh, "select source_format, outlet, url from documents order by source_format")
+    assert [r[0] for r in rows] == ["json", "jsonl", "jsonl"]
+    assert all(r[2] and r[2].startswith("http") for r in rows)
+    reasons = query(wh, "select path, reason from quarantine")
+    assert len(reasons) == 1 and reasons[0][0].endswith("two.jsonl:3") and "malformed JSON" in reasons[0][1]
+
+
+BAD_FILES = {
+    "empty.txt": b"",
+    "blank.txt": b"   \n\n  \t\n",
+    "binary.txt": bytes(range(256)) * 4,
+    "latin.txt": "Caf\u00e9 owners said \u201cno\u201d to the 12 new rules.\n".encode("cp1252"),
+    "undecodable.txt": b"Valid start \x81\x8d\x90 then garbage \xff\xfe",
+    "broken.json": b'{"title": "x", "text": "unterminated',
+    "notext.json": b'{"title": "A title only"}',
+    "list.json": b"[1, 2, 3]",
+}
+
+
+def test_bad_files_are_quarantined_and_the_run_goes_on(run_ingest, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, data in BAD_FILES.items():
+        (src / name).write_bytes(data)
+    (src / "good.txt").write_bytes((SAMPLE / "002_c893cae8a75fbf29.txt").read_bytes())
+    os.symlink(src / "missing-target.txt", src / "dangling.txt")
+    wh = tmp_path / "wh" / "newsledger.duckdb"
+    summary = run_ingest(src, warehouse=wh)
+    assert summary.status == "succeeded"
+    reasons = {Path(p).name.split(":")[0]: r for p, r in query(wh, "select path, reason from quarantine")}
+    assert reasons["empty.txt"] == "empty file"
+    assert reasons["blank.txt"] == "whitespace-only file"
+    assert "binary" in reasons["binary.txt"]
+    assert "invalid UTF-8" in reasons["undecodable.txt"]
+    assert "malformed JSON" in reasons["broken.json"]
+    assert reasons["notext.json"] == "JSON record without text"
+    assert "not an article object" in reasons["list.json"]
+    assert "broken symlink" in reasons["dangling.txt"]
+    assert "latin.txt" not in reasons  # cp1252 recovered: the decode is certain
+    loaded = {Path(r[0]).name for r in query(wh, "select source_path from documents")}
+    assert loaded == {"good.txt", "latin.txt"}
+    kept = [r[0] for r in query(wh, "select kept_copy from quarantine where kept_copy is not null")]
+    assert kept and all(Path(k).exists() for k in kept)
+    # Most of this run's files were bad: a data-quality alert says so.
+    assert query(wh, "select count(*) from alerts where check_name = 'run.quarantine_share'")[0][0] == 1
+    assert summary.exit_code == 3
+
+
+def test_changed_and_removed_files(run_ingest, sample_copy: Path, tmp_path: Path) -> None:
+    wh = tmp_path / "wh" / "newsledger.duckdb"
+    run_ingest(sample_copy, warehouse=wh)
+    target = sample_copy / "002_c893cae8a75fbf29.txt"
+    old_id = query(wh, "select doc_id from files where path = ?", [str(target)])[0][0]
+    target.write_text(target.read_text() + "\nA late correction said 12 more people were hurt.\n")
+    (sample_copy / "004_a7d85d194f1ac181.txt").unlink()
+    (sample_copy / "copy_of_000.txt").write_bytes((sample_copy / "000_ffba5dac279b75cc.txt").read_bytes())
+    summary = run_ingest(sample_copy, warehouse=wh)
+    assert summary.files_loaded == 2 and summary.files_skipped == 3
+    assert query(wh, "select count(*) from documents where doc_id = ?", [old_id])[0][0] == 0
+    assert query(wh, "select count(*) from sentences where doc_id = ?", [old_id])[0][0] == 0
+    statuses = dict(query(wh, "select regexp_extract(path, '[^/]+$'), status from files"))
+    assert statuses["004_a7d85d194f1ac181.txt"] == "removed"
+    assert statuses["copy_of_000.txt"] == "duplicate"
+    # the removed file's document is kept (documented rule); the copy is one document, two paths
+    assert query(wh, "select count(*) from documents")[0][0] == 5
+
+
+def test_missing_input_path_is_a_clear_error(run_ingest, tmp_path: Path) -> None:
+    from flows.extract import InputPathError
+
+    with pytest.raises(InputPathError, match="no such file or folder"):
+        run_ingest(tmp_path / "nope")

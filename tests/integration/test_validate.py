@@ -1,0 +1,66 @@
+"""Great Expectations on DuckDB: the fix works, and bad rows really fail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from expectations.validate import validate
+from warehouse.db import apply_ddl
+
+pytestmark = pytest.mark.slow
+
+
+def _warehouse(path: Path, bad: bool) -> Path:
+    con = duckdb.connect(str(path))
+    apply_ddl(con)
+    con.execute("""insert into documents (doc_id, source_path, source_format, content_sha256, text, raw_text,
+                   n_chars, story_id, run_id) values ('d1', 'a.txt', 'txt', 'x', 'Some 12 troops fled.', 'raw', 20, 'd1', 'r')""")
+    con.execute("insert into stories values ('d1', 'label', 1, 1, 1, null, null)")
+    con.execute("insert into sentences values ('d1', 0, 0, 0, 20, 'Some 12 troops fled.', 'body')")
+    con.execute("insert into files values ('a.txt', 1, 1, 'x', 'loaded', 'd1', 'r')")
+    # a good number row, and (when bad) one with an unknown kind and a reversed interval
+    con.execute("""insert into numbers values ('d1:0000', 'd1', 0, 5, 7, '12', 12, 12, 12, 'exact', 'count',
+                   'troops', 'troops', null)""")
+    if bad:
+        con.execute("""insert into numbers values ('d1:0001', 'd1', 0, 8, 14, 'troops', 5, 9, 3, 'exact', 'bogus',
+                       null, null, null)""")
+    con.close()
+    return path
+
+
+def _failed(findings) -> dict[str, object]:
+    return {f.check_name: f for f in findings if not f.success}
+
+
+def test_gx_passes_a_clean_warehouse(tmp_path: Path) -> None:
+    findings = validate(_warehouse(tmp_path / "ok.duckdb", bad=False), tmp_path / "docs")
+    assert findings and all(f.exception is None for f in findings)
+    # the one finding is the short-article warning: a 20-character body is suspicious
+    assert set(_failed(findings)) == {"documents.empty_share"}
+    assert _failed(findings)["documents.empty_share"].severity == "warning"
+    assert (tmp_path / "docs" / "index.html").exists()
+
+
+def test_gx_fails_bad_rows_for_the_right_reason(tmp_path: Path) -> None:
+    findings = validate(_warehouse(tmp_path / "bad.duckdb", bad=True), None)
+    failed = _failed(findings)
+    assert set(failed) == {"numbers.kind_in_set", "numbers.interval_ordered", "documents.empty_share"}
+    kind = failed["numbers.kind_in_set"]
+    assert kind.exception is None and kind.unexpected_count == 1 and kind.severity == "error"
+    interval = failed["numbers.interval_ordered"]
+    assert interval.exception is None and interval.unexpected_count == 1
+    assert interval.rows[0]["number_id"] == "d1:0001"
+
+
+def test_gx_without_the_fix_would_hide_errors() -> None:
+    """The fix is installed in one place and is idempotent."""
+    from great_expectations.execution_engine import sqlalchemy_execution_engine as engine
+
+    from expectations.gx_duckdb import apply_fix
+
+    apply_fix()
+    apply_fix()
+    assert sum(1 for d in engine._PERSISTED_CONNECTION_DIALECTS if d == "duckdb") == 1

@@ -1,0 +1,1 @@
+"""Pure transforms: text and frames in, frames out. No files, clocks, settings, Prefect, DuckDB or GX."""

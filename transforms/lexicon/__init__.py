@@ -1,0 +1,1 @@
+"""Word lists and rule tables: data, in one place."""

@@ -1,0 +1,68 @@
+"""Compose the per-document stages: records -> documents, sentences, quotes, numbers.
+
+Pure: the same function serves ``newsledger parse`` and the ingest flow. Stages that need
+the whole warehouse (copies, stories, facts) run after loading, in ``transforms.stories``
+and ``transforms.facts``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import ContextManager
+
+import polars as pl
+
+from transforms import schema
+from transforms.documents import documents
+from transforms.numbers import numbers
+from transforms.quotes import quotes
+from transforms.records import Record
+from transforms.sentences import sentences
+
+# A timer is a context-manager factory taking a stage name; the caller owns the clock.
+Timer = Callable[[str], ContextManager[object]]
+
+
+@contextlib.contextmanager
+def _no_timer(_: str) -> Iterator[None]:
+    yield
+
+
+@dataclass
+class ParsedBatch:
+    documents: pl.DataFrame
+    sentences: pl.DataFrame
+    quotes: pl.DataFrame
+    numbers: pl.DataFrame
+
+
+RECORD_SCHEMA = pl.Schema({
+    "doc_id": pl.String, "source_path": pl.String, "source_format": pl.String,
+    "content_sha256": pl.String, "raw_text": pl.String, "meta_json": pl.String,
+})
+
+
+def records_frame(records: Sequence[Record]) -> pl.DataFrame:
+    """Records as the frame ``documents()`` takes, one row per distinct content."""
+    frame = pl.DataFrame(
+        [(r.doc_id, r.source, r.source_format, r.content_sha256, r.raw_text, r.meta_json) for r in records],
+        schema=RECORD_SCHEMA, orient="row",
+    )
+    return frame.unique(subset="doc_id", keep="first", maintain_order=True)
+
+
+def parse_batch(records: pl.DataFrame, timer: Timer = _no_timer) -> ParsedBatch:
+    """Parse one batch of records through every per-document stage."""
+    if records.is_empty():
+        return ParsedBatch(*(schema.empty(t) for t in ("documents", "sentences", "quotes", "numbers")))
+    with timer("documents"):
+        docs = documents(records)
+    with timer("sentences"):
+        sents = sentences(docs.select("doc_id", "text"))
+    with timer("quotes"):
+        qs = quotes(docs.select("doc_id", "text"), sents)
+    with timer("numbers"):
+        nums = numbers(sents)
+    return ParsedBatch(docs, sents, qs, nums)

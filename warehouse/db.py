@@ -1,0 +1,154 @@
+"""The DuckDB warehouse: connect, apply ``sql/``, stage a run, swap it in, load frames.
+
+A run never writes the live file. It copies the warehouse to a private stage file, loads
+and validates there, and ``os.replace``s the stage over the live file when everything
+succeeded. So a run lands completely or not at all (a crash leaves the live file as it
+was and a stale stage that the next run discards), and analysts reading the live file
+never meet DuckDB's single-writer lock. Cost: one copy of the file per run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from transforms.schema import TABLES
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another run holds the warehouse lock."""
+
+
+class WarehouseMissingError(FileNotFoundError):
+    """The warehouse file does not exist yet."""
+
+
+def sql_files(kind: str) -> list[Path]:
+    """The .sql files of ``sql/<kind>/`` in a stable order (views may name earlier views)."""
+    return sorted((SQL_DIR / kind).glob("*.sql"))
+
+
+def read_sql(relative: str) -> str:
+    return (SQL_DIR / relative).read_text(encoding="utf-8")
+
+
+def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table and view (idempotent) and attach the column comments."""
+    for path in sql_files("tables"):
+        con.execute(path.read_text(encoding="utf-8"))
+    for path in sql_files("views"):
+        con.execute(path.read_text(encoding="utf-8"))
+    for table, cols in TABLES.items():
+        for c in cols:
+            con.execute(f"comment on column {table}.{c.name} is {_quote(c.doc)}")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; read-only opens fail clearly when the file does not exist."""
+    if read_only and not path.exists():
+        raise WarehouseMissingError(f"no warehouse at {path}: run `newsledger ingest` first")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def stage_path(live: Path) -> Path:
+    return live.with_name(f".{live.name}.stage")
+
+
+@contextlib.contextmanager
+def run_lock(live: Path, timeout_s: float) -> Iterator[None]:
+    """Hold the warehouse's run lock; wait up to ``timeout_s`` for another run to finish."""
+    live.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = live.with_name(f".{live.name}.lock")
+    with lock_path.open("a+") as fh:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusyError(
+                        f"another ingest run holds {lock_path} (waited {timeout_s:.0f}s); "
+                        "try again when it finishes"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def begin_stage(live: Path) -> Path:
+    """A private copy of the live warehouse (or a new file) for this run to write."""
+    stage = stage_path(live)
+    discard_stage(live)
+    if live.exists():
+        shutil.copyfile(live, stage)
+    con = duckdb.connect(str(stage))
+    try:
+        apply_ddl(con)
+    finally:
+        con.close()
+    return stage
+
+
+def discard_stage(live: Path) -> None:
+    stage = stage_path(live)
+    for p in (stage, stage.with_name(stage.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def commit_stage(stage: Path, live: Path) -> None:
+    """Atomically make the stage the live warehouse (the stage must be closed)."""
+    wal = stage.with_name(stage.name + ".wal")
+    if wal.exists():
+        raise RuntimeError(f"stage {stage} still has a write-ahead log: close it first")
+    with stage.open("rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(stage, live)
+    dir_fd = os.open(live.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Append a frame whose columns are the table's (by name)."""
+    if frame.is_empty():
+        return 0
+    cols = ", ".join(frame.columns)
+    con.register("_frame", frame)
+    try:
+        con.execute(f"insert into {table} ({cols}) select {cols} from _frame")
+    finally:
+        con.unregister("_frame")
+    return frame.height
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Replace a derived table's rows with ``frame``."""
+    con.execute(f"delete from {table}")
+    return insert_frame(con, table, frame)
+
+
+def fetch_frame(con: duckdb.DuckDBPyConnection, query: str, params: list[object] | None = None) -> pl.DataFrame:
+    return con.execute(query, params or []).pl()
