@@ -33,7 +33,7 @@ def _alert_id(check: str, subject: str) -> str:
 
 
 def _fact_details(con: duckdb.DuckDBPyConnection, fact_id: str) -> dict[str, Any]:
-    reports = con.execute(db.read_sql("queries/fact_alert_details.sql"), [fact_id]).pl()
+    reports = db.fetch_frame(con, db.read_sql("queries/fact_alert_details.sql"), [fact_id])
     return {"fact_id": fact_id, "reports": reports.to_dicts()}
 
 
@@ -81,17 +81,17 @@ def record(con: duckdb.DuckDBPyConnection, findings: list[dict[str, Any]], summa
     """
     now = datetime.now(UTC)
     found = _findings_to_alerts(con, findings, summary, settings)
-    existing = {r["alert_id"]: r for r in con.execute("select * from alerts").pl().to_dicts()}
+    existing = {r["alert_id"]: r for r in db.fetch_frame(con, "select * from alerts").to_dicts()}
     rows, fresh = [], []
     current: set[str] = set()
     for a in found:
         aid = _alert_id(a["check_name"], a["subject"])
         current.add(aid)
         details = json.dumps(a["details"], default=str, sort_keys=True)
-        old = existing.get(aid)
-        changed = old is None or old["is_resolved"] or old["details"] != details or old["severity"] != a["severity"]
+        old = existing.get(aid) or {}
+        changed = not old or old["is_resolved"] or old["details"] != details or old["severity"] != a["severity"]
         rows.append({"alert_id": aid, "run_id": summary.run_id if changed else old["run_id"],
-                     "created_at": old["created_at"] if old else now, "updated_at": now if changed else old["updated_at"],
+                     "created_at": old.get("created_at", now), "updated_at": now if changed else old["updated_at"],
                      "severity": a["severity"], "check_name": a["check_name"], "subject": a["subject"],
                      "message": a["message"], "details": details, "is_resolved": False})
         if changed:

@@ -45,13 +45,13 @@ def ingest(
     """
     _quiet_prefect()
     from flows.extract import InputPathError
-    from flows.ingest import ingest as ingest_flow
+    from flows.ingest import run_ingest
     from flows.report import print_summary
     from warehouse.db import WarehouseBusyError
 
     try:
         with console.status("ingesting (Prefect flow run)..."):
-            summary = ingest_flow([str(p) for p in paths] if paths else None, str(_warehouse(warehouse)))
+            summary = run_ingest([str(p) for p in paths] if paths else None, str(_warehouse(warehouse)))
     except InputPathError as exc:
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None
@@ -108,7 +108,7 @@ def sql(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
 ) -> None:
     """Run a read-only query against the warehouse."""
-    from warehouse.db import WarehouseMissingError, connect
+    from warehouse.db import WarehouseMissingError, connect, fetch_frame
 
     if query is None or query == "-":
         query = sys.stdin.read()
@@ -123,7 +123,7 @@ def sql(
         console.print(f"[red]{exc}")
         raise typer.Exit(2) from None
     try:
-        frame = con.execute(query).pl()
+        frame = fetch_frame(con, query)
     except Exception as exc:
         console.print(f"[red]query failed:[/] {exc}")
         raise typer.Exit(1) from None
@@ -148,7 +148,7 @@ def alerts(
 ) -> None:
     """The latest alerts, most severe first."""
     from flows.report import print_alerts
-    from warehouse.db import WarehouseMissingError, connect, read_sql
+    from warehouse.db import WarehouseMissingError, connect, fetch_frame, read_sql
 
     try:
         con = connect(_warehouse(warehouse), read_only=True)
@@ -156,16 +156,17 @@ def alerts(
         console.print(f"[red]{exc}")
         raise typer.Exit(2) from None
     try:
-        frame = con.execute(read_sql("queries/latest_alerts.sql"), [show_resolved, limit]).pl()
+        frame = fetch_frame(con, read_sql("queries/latest_alerts.sql"), [show_resolved, limit])
     finally:
         con.close()
     print_alerts(frame, out)
 
 
-def main() -> None:  # pragma: no cover - console entry
-    logging.basicConfig(level=logging.WARNING)
+def main() -> None:
+    """Console entry point (``newsledger``)."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app()
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+# Commands defined in their own modules register themselves on `app` when imported.
+from flows import cli_analyst, cli_ops  # noqa: E402,F401

@@ -58,7 +58,7 @@ def discover(paths: Sequence[Path]) -> list[FileEntry]:
             seen_dirs: set[tuple[int, int]] = set()
             for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
                 try:
-                    st = os.stat(dirpath)
+                    st = Path(dirpath).stat()
                 except OSError:
                     dirnames[:] = []
                     continue
@@ -166,5 +166,5 @@ def keep_copy(source: str, quarantine_dir: Path) -> str | None:
         tmp = target.with_suffix(target.suffix + ".part")
         with tmp.open("wb") as fh:
             fh.write(data)
-        os.replace(tmp, target)
+        tmp.replace(target)
     return str(target)

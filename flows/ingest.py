@@ -28,7 +28,15 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
 from flows import alerts as alerting
-from flows.extract import FileEntry, LedgerRow, ReadResult, discover, keep_copy, read_files
+from flows.extract import (
+    FileEntry,
+    LedgerRow,
+    ReadResult,
+    discover,
+    is_unchanged,
+    keep_copy,
+    read_files,
+)
 from flows.settings import PROJECT_ROOT, Settings, get_settings
 from transforms import schema
 from transforms.facts import facts
@@ -114,7 +122,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: ReadResult, parsed: Parse
                settings: Settings, summary: RunSummary) -> None:
     """Write one parsed batch into the stage: documents and their rows, files, quarantine."""
     now = datetime.now(UTC)
-    existing = set(con.execute("select doc_id from documents").pl()["doc_id"].to_list()) if parsed.documents.height else set()
+    existing = set(db.fetch_frame(con, "select doc_id from documents")["doc_id"].to_list()) if parsed.documents.height else set()
     new_docs = parsed.documents.filter(~pl.col("doc_id").is_in(list(existing))).with_columns(run_id=pl.lit(run_id))
     new_ids = new_docs["doc_id"].to_list()
     keep = pl.col("doc_id").is_in(new_ids)
@@ -153,7 +161,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: ReadResult, parsed: Parse
             con.unregister("_files")
     if retired:
         # Retire superseded content only when no other file still carries it.
-        still = set(con.execute("select doc_id from files where status in ('loaded','duplicate') and doc_id is not null").pl()["doc_id"].to_list())
+        still = set(db.fetch_frame(con, "select doc_id from files where status in ('loaded','duplicate') and doc_id is not null")["doc_id"].to_list())
         gone = sorted({d for d in retired if d not in still})
         _delete_documents(con, gone)
         summary.documents_retired += len(gone)
@@ -171,9 +179,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: ReadResult, parsed: Parse
 @task(name="derive_tables", cache_policy=NO_CACHE)
 def derive_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute what spans documents: copies, stories, quote groups, facts."""
-    docs = con.execute(
+    docs = db.fetch_frame(con, 
         "select doc_id, title, subtitle, text, outlet, published_at, duplicate_of, story_id from documents"
-    ).pl()
+    )
     if docs.is_empty():
         for t in ("stories", "facts", "fact_mentions"):
             con.execute(f"delete from {t}")
@@ -190,7 +198,7 @@ def derive_tables(con: duckdb.DuckDBPyConnection) -> None:
     finally:
         con.unregister("_doc_links")
     db.replace_table(con, "stories", stories(docs.drop("text")))
-    qs = con.execute("select * from quotes").pl()
+    qs = db.fetch_frame(con, "select * from quotes")
     if qs.height:
         grouped = quote_groups(qs).select("quote_id", "quote_group_id")
         con.register("_qg", grouped)
@@ -198,9 +206,9 @@ def derive_tables(con: duckdb.DuckDBPyConnection) -> None:
             con.execute("update quotes set quote_group_id = g.quote_group_id from _qg g where quotes.quote_id = g.quote_id")
         finally:
             con.unregister("_qg")
-    nums = con.execute("select * from numbers").pl()
-    sents = con.execute("select doc_id, sentence_no, char_start, text from sentences "
-                        "where (doc_id, sentence_no) in (select doc_id, sentence_no from numbers)").pl()
+    nums = db.fetch_frame(con, "select * from numbers")
+    sents = db.fetch_frame(con, "select doc_id, sentence_no, char_start, text from sentences "
+                        "where (doc_id, sentence_no) in (select doc_id, sentence_no from numbers)")
     fact_frame, links = facts(nums, sents, docs.select("doc_id", "story_id", "outlet", "published_at", "duplicate_of"))
     db.replace_table(con, "facts", fact_frame)
     db.replace_table(con, "fact_mentions", links)
@@ -238,6 +246,31 @@ def _record_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, started: da
     )
 
 
+def task_runner(settings: Settings) -> Any:
+    """The task runner the settings ask for: threads (default) or Dask (local cluster or an address)."""
+    if settings.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": settings.dask_workers, "threads_per_worker": 1,
+                                             "processes": True, "dashboard_address": None})
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ThreadPoolTaskRunner(max_workers=2)
+
+
+def run_ingest(paths: Sequence[str] | None = None, warehouse: str | None = None,
+               settings: Settings | None = None) -> RunSummary:
+    """Run the ``ingest`` flow with the task runner the settings choose."""
+    options = None
+    if settings is not None:
+        options = settings.model_dump(mode="json", exclude_unset=True)
+    settings = settings or get_settings()
+    flow_ = ingest.with_options(task_runner=task_runner(settings))
+    return flow_(paths, warehouse, options)  # type: ignore[no-any-return]
+
+
 def _flow_run_id() -> str | None:
     try:
         ctx = get_run_context()
@@ -247,9 +280,15 @@ def _flow_run_id() -> str | None:
 
 
 @flow(name="ingest", log_prints=False)
-def ingest(paths: Sequence[str] | None = None, warehouse: str | None = None) -> RunSummary:
-    """Ingest article files and folders into the warehouse; one atomic run."""
+def ingest(paths: Sequence[str] | None = None, warehouse: str | None = None,
+           options: dict[str, Any] | None = None) -> RunSummary:
+    """Ingest article files and folders into the warehouse; one atomic run.
+
+    ``options`` overrides settings (field name -> value) for this run.
+    """
     settings = get_settings()
+    if options:
+        settings = Settings.model_validate({**settings.model_dump(), **options})
     if warehouse:
         settings = settings.model_copy(update={"warehouse": Path(warehouse).absolute()})
     live = settings.warehouse
@@ -286,8 +325,15 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
             entries = discover(inputs)
         summary.files_seen = len(entries)
         seen = {e.path for e in entries}
-        batches = [entries[i:i + settings.batch_size] for i in range(0, len(entries), settings.batch_size)]
-        futures = [parse_files.submit(b, ledger, settings.max_file_bytes) for b in batches]
+        # Stat first: unchanged files are skipped here, without a task and without being read.
+        unchanged = [e for e in entries if is_unchanged(e, ledger)]
+        summary.files_skipped += len(unchanged)
+        todo = [e for e in entries if not is_unchanged(e, ledger)]
+        batches = [todo[i:i + settings.batch_size] for i in range(0, len(todo), settings.batch_size)]
+        futures = [
+            parse_files.submit(b, {e.path: ledger[e.path] for e in b if e.path in ledger}, settings.max_file_bytes)
+            for b in batches
+        ]
         for fut in futures:
             result, parsed, batch_times = fut.result()
             for k, v in batch_times.items():

@@ -9,6 +9,7 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
+from warehouse import db
 from warehouse.db import connect, read_sql
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ def print_summary(summary: RunSummary, console: Console) -> None:
     console.print(t)
     con = connect(Path(summary.warehouse), read_only=True)
     try:
-        facts = con.execute(read_sql("queries/summary_facts.sql")).pl()
-        alerts = con.execute(read_sql("queries/latest_alerts.sql"), [False, 20]).pl()
+        facts = db.fetch_frame(con, read_sql("queries/summary_facts.sql"))
+        alerts = db.fetch_frame(con, read_sql("queries/latest_alerts.sql"), [False, 20])
     finally:
         con.close()
     if facts.height:

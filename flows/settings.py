@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     alert_webhook_url: str | None = Field(None, description="POST alerts as JSON here (optional).")
     task_runner: str = Field("thread", description="thread (default) or dask.")
     dask_address: str | None = Field(None, description="Existing Dask scheduler; else a local cluster.")
+    dask_workers: int = Field(2, ge=1, description="Workers of the local Dask cluster.")
 
     @field_validator("warehouse", "sample_dir", mode="after")
     @classmethod

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import ContextManager
 
 import polars as pl
 
@@ -22,7 +22,7 @@ from transforms.records import Record
 from transforms.sentences import sentences
 
 # A timer is a context-manager factory taking a stage name; the caller owns the clock.
-Timer = Callable[[str], ContextManager[object]]
+Timer = Callable[[str], AbstractContextManager[object]]
 
 
 @contextlib.contextmanager

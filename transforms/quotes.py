@@ -8,14 +8,42 @@ Interface:
   quote_group_id null.
 - ``quote_groups(quotes) -> pl.DataFrame``: the same frame with quote_group_id set, linking
   the same statement across documents.
+
+Choices (documented for the data dictionary):
+- Quotes never cross a line break. A quote continued in the next paragraph (the opening
+  mark repeated, no closing mark) is one row per paragraph, all with the same speaker.
+- Single marks (‘…’ and '…') count only when an opening mark at a word start pairs with a
+  closing mark at a word end in the same paragraph, outside any double-quoted span; "’"
+  inside or at the end of a word without an opener is an apostrophe.
+- Every quote with at least one letter is kept, one-word scare quotes included; a quote is
+  partial when it does not stand as its own utterance (it is preceded, in its sentence, by
+  words of the writer's other than an attribution ending in ":" or ","). Consumers who want
+  statements only filter on ``is_partial``.
+- Speaker is a person's name when one is found, else the organisation or official as
+  written. Pronouns (he/she) take the last person quoted (or named) before; it/they and
+  written-statement nouns ("said the statement") take the last organisation quoted; a short
+  "the committee" takes the most recent fuller mention with the same head noun earlier in the
+  text ("Tajikistan's national security committee"); "the adviser to ..." takes the last
+  person introduced with that role; a surname alone takes the full name seen in the document
+  when only one full name ends with it. Descriptions (titles, appositives) go to
+  speaker_description.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
+import re
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import polars as pl
+
+from transforms import schema
+from transforms.lexicon import quotes_words as W
+from transforms.lexicon.speech_verbs import SOURCE_PHRASES, VERB_ADVERBS, verb_forms
 
 
 class Quote(NamedTuple):
@@ -28,15 +56,897 @@ class Quote(NamedTuple):
     is_partial: bool
 
 
+# --------------------------------------------------------------------------------------
+# Regular expressions built from the lexicon tables
+# --------------------------------------------------------------------------------------
+
+_VERB_FORMS = verb_forms()
+_TELL_FORMS = frozenset(f for f in _VERB_FORMS if f.startswith(("told", "tell")))
+_DOUBLE_MARK_RE = re.compile(
+    "[" + re.escape(W.DOUBLE_OPEN + W.DOUBLE_CLOSE + W.DOUBLE_EITHER) + "]"
+)
+_SINGLE_OPEN_RE = re.compile("[" + re.escape(W.SINGLE_OPEN + W.SINGLE_EITHER) + "]")
+# Two or more capitalised words separated by single spaces (particles allowed): name runs.
+_NAME_WORD = r"(?:(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Lt|Col|Sen|Rep|Gov|Prof)\.|[A-Z][\w'’-]*)"
+_NAME_RUN_RE = re.compile(
+    r"(?<![\w'’.-])" + _NAME_WORD + r"(?:[ ](?:(?:"
+    + "|".join(sorted(W.NAME_PARTICLES - {"al-"}))
+    + r")[ ])?" + _NAME_WORD + r")+"
+)
+_ALPHA_WORD_RE = re.compile(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])")
+_ADVERB_SET = frozenset(VERB_ADVERBS)
+
+
+def _first_word_index(phrases: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
+    index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for p in sorted(phrases, key=lambda p: -len(p.split())):
+        words = tuple(p.split())
+        index[words[0]].append(words)
+    return dict(index)
+
+
+_VERB_FIRST = _first_word_index(_VERB_FORMS)
+_SOURCE_FIRST = _first_word_index(SOURCE_PHRASES)
+_VERB_FIRST.update({k: v for k, v in _SOURCE_FIRST.items() if k not in _VERB_FIRST})
+_SOURCE_SET = frozenset(SOURCE_PHRASES)
+_WORD_RE = re.compile(r"[^\W\d_][\w.'’-]*|\d[\w.,]*")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_MASK = "#"
+# Words after which an -s form is still a verb ("and says", "he says", "also notes").
+_VERB_LEFT_OK = (
+    W.PERSON_PRONOUNS | W.THING_PRONOUNS | W.SHARED_SUBJECT_LINKS | frozenset(VERB_ADVERBS)
+)
+_PHRASE_SPLIT_RE = re.compile(r"[\n,;:()\[\]\"“”‘’—–]|[.!?](?=\s)")
+_TERMINATOR_RE = re.compile(r"[.!?…]+(?=\s)")
+SCARE_QUOTE_WORDS = 2  # quotes of this many words or fewer are partial wherever they stand
+_CLOSERS_AFTER = frozenset(" \t\n.,;:!?)]}—–-…'’\"”»")
+_SPELLING = [(re.compile(p), r) for p, r in W.SPELLING_RULES]
+
+
+# --------------------------------------------------------------------------------------
+# Step 1: quotation marks -> quoted spans
+# --------------------------------------------------------------------------------------
+
+
+def _can_open(text: str, i: int) -> bool:
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if nxt.isspace():
+        return False
+    return prev in W.OPENING_CONTEXT or prev in W.DOUBLE_CLOSE + W.DOUBLE_EITHER + "’'‘"
+
+
+def _can_close(text: str, i: int) -> bool:
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if prev.isspace() and i > 0:
+        return False
+    return nxt in _CLOSERS_AFTER or nxt in W.DOUBLE_OPEN or not nxt.isalnum()
+
+
+def _double_spans(text: str, line_ends: list[int]) -> list[tuple[int, int]]:
+    """(open mark, close mark) positions of double-quoted spans, within one line each."""
+    marks = [m.start() for m in _DOUBLE_MARK_RE.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for i in marks:
+        ch = text[i]
+        if open_at is not None and _line_of(line_ends, open_at) != _line_of(line_ends, i):
+            # Paragraph ended inside a quote: keep it when the next paragraph reopens
+            # (the multi-paragraph convention), else the opener was stray.
+            end = line_ends[_line_of(line_ends, open_at)]
+            if _next_line_reopens(text, end):
+                spans.append((open_at, end))
+            open_at = None
+        opens = ch in W.DOUBLE_OPEN or (ch in W.DOUBLE_EITHER and _can_open(text, i))
+        closes = ch in W.DOUBLE_CLOSE or (ch in W.DOUBLE_EITHER and _can_close(text, i))
+        if ch in W.DOUBLE_EITHER and not opens and not closes:
+            opens = closes = True  # word"word: decide by alternation
+        if open_at is None:
+            if opens:
+                open_at = i
+        elif closes:
+            spans.append((open_at, i))
+            open_at = None
+        elif opens:
+            open_at = i  # two openers in a row: the first was stray
+    if open_at is not None:
+        end = line_ends[_line_of(line_ends, open_at)]
+        if _next_line_reopens(text, end):
+            spans.append((open_at, end))
+    return spans
+
+
+def _next_line_reopens(text: str, end: int) -> bool:
+    j = end
+    while j < len(text) and text[j].isspace():
+        j += 1
+    return j < len(text) and j > end and (
+        text[j] in W.DOUBLE_OPEN or (text[j] in W.DOUBLE_EITHER and _can_open(text, j))
+    )
+
+
+def _single_spans(
+    text: str, line_ends: list[int], inside: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Spans in single marks: an opener at a word start paired with a closer at a word end."""
+    starts = [s for s, _ in inside]
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    taken = -1
+    for mark in _SINGLE_OPEN_RE.finditer(text):
+        i = mark.start()
+        ch = text[i]
+        if i > taken:
+            prev = text[i - 1] if i > 0 else " "
+            nxt = text[i + 1] if i + 1 < n else " "
+            k = bisect.bisect_right(starts, i) - 1
+            nested = k >= 0 and inside[k][0] < i <= inside[k][1]
+            if not nested and prev in W.OPENING_CONTEXT and _LETTER_RE.match(nxt):
+                line_end = line_ends[_line_of(line_ends, i)]
+                close = _find_single_close(text, i + 1, line_end, ch)
+                if close is not None:
+                    spans.append((i, close))
+                    taken = close
+    return spans
+
+
+def _find_single_close(text: str, j: int, line_end: int, opener: str) -> int | None:
+    closers = W.SINGLE_CLOSE + W.SINGLE_EITHER if opener in W.SINGLE_OPEN else W.SINGLE_EITHER
+    while j < line_end:
+        ch = text[j]
+        if ch in closers:
+            nxt = text[j + 1] if j + 1 < len(text) else " "
+            prev = text[j - 1]
+            # "troops’ morale" style possessives close too; accept, the span stays short.
+            if not prev.isspace() and not nxt.isalnum():
+                return j
+        elif ch in W.DOUBLE_OPEN + W.DOUBLE_CLOSE + W.DOUBLE_EITHER:
+            return None
+        j += 1
+    return None
+
+
+def _line_ends(text: str) -> list[int]:
+    ends = [m.start() for m in re.finditer("\n", text)]
+    ends.append(len(text))
+    return ends
+
+
+def _line_of(line_ends: list[int], pos: int) -> int:
+    return bisect.bisect_left(line_ends, pos)
+
+
+# --------------------------------------------------------------------------------------
+# Step 2: attribution
+# --------------------------------------------------------------------------------------
+
+
+class _Raw(NamedTuple):
+    """A speaker phrase as written: kind is pronoun, name or np."""
+
+    speaker: str
+    description: str | None
+    kind: str
+
+
+def _words(s: str) -> list[str]:
+    return _WORD_RE.findall(s)
+
+
+def _is_cap(w: str) -> bool:
+    return w[:1].isupper()
+
+
+def _clean(s: str) -> str:
+    s = s.strip(" \t\n,;:–—-'\"“”‘’")
+    s = re.sub(r"\s+", " ", s)
+    return s.rstrip(".") if not s.endswith((" Jr.", " Sr.")) else s
+
+
+def _np(chunk: str) -> _Raw | None:
+    """Parse a speaker phrase (no commas) into name/description, pronoun or plain phrase."""
+    chunk = _clean(re.split(r"\s(?:—|–|--|-)\s", chunk)[-1])  # drop a dateline "NEW YORK — "
+    words = _words(chunk)
+    while len(words) > 1 and words[0].lower() in W.CLAUSE_OPENERS and words[0].lower() not in W.DETERMINERS:
+        chunk = chunk[chunk.find(words[0]) + len(words[0]):].strip(" ,")
+        words = words[1:]
+    if not words or len(words) > 14:
+        return None
+    first = words[0].lower()
+    if len(words) == 1 and first in W.PERSON_PRONOUNS | W.THING_PRONOUNS:
+        return _Raw(first, None, "pronoun")
+    aux = next((w for w in words[1:] if w.lower() in W.AUXILIARIES), None)
+    if aux is not None:
+        # "The terrorist group did not name ... but claimed": the subject ends at the verb.
+        cut = re.search(r"(?<![\w'’-])" + re.escape(aux) + r"(?![\w'’-])", chunk)
+        return _np(chunk[:cut.start()]) if cut else None
+    if first in W.DETERMINERS:
+        # "his representative Holly Baird": a description ending in a name (not "the adviser
+        # to President Ashraf Ghani", where the name belongs to a prepositional phrase).
+        runs = _cap_runs(words)
+        if runs and words[-1] == runs[-1][-1]:
+            name = _strip_titles(runs[-1])
+            start = len(words) - len(runs[-1])
+            if len(name) >= 2 and start > 0 and words[start - 1].lower() not in W.NP_LINKS:
+                at = chunk.rfind(name[0])
+                return _Raw(" ".join(name), _clean(chunk[:at]) or None, "name")
+        return _Raw(chunk, None, "np")
+    runs = _cap_runs(words)
+    if runs and runs[-1][-1] == words[-1]:
+        runs = [runs[-1], *runs[:-1]]  # "CNN Tokyo producer Yoko Wakatsuki": the final name
+    for run in runs:
+        if run[-1].endswith(("'s", "’s")):
+            continue
+        name = _strip_titles(run)
+        if len(name) >= 2 and not all(w.lower() in W.NOT_NAMES for w in name) and not any(
+            w.lower() in W.ORG_HEADS for w in name
+        ):
+            name_text = " ".join(name)
+            at = chunk.find(name[0])
+            desc = _clean(chunk[:at]) if at > 0 else None
+            if desc and (desc.lower() in W.CLAUSE_OPENERS or _only_honorifics(desc)):
+                desc = None
+            return _Raw(name_text, desc or None, "name")
+    if runs and words[-1] == runs[-1][-1]:
+        name = _strip_titles(runs[-1])
+        if len(name) == 1 and name[0].lower() not in W.NOT_NAMES and not name[0].endswith(("'s", "’s")):
+            at = chunk.rfind(name[0])
+            desc = _clean(chunk[:at]) or None
+            if desc and _only_honorifics(desc):
+                desc = None
+            return _Raw(name[0], desc, "name")
+    if first in W.NOT_NAMES and len(words) == 1:
+        return None
+    return _Raw(chunk, None, "np")
+
+
+def _only_honorifics(s: str) -> bool:
+    return all(w.lower().rstrip(".") in W.HONORIFICS for w in _words(s))
+
+
+def _cap_runs(words: list[str]) -> list[list[str]]:
+    runs: list[list[str]] = []
+    cur: list[str] = []
+    for i, w in enumerate(words):
+        particle = w.lower() in W.NAME_PARTICLES and cur and i + 1 < len(words) and _is_cap(words[i + 1])
+        if _is_cap(w) or particle:
+            cur.append(w)
+            if w.endswith(("'s", "’s")):
+                runs.append(cur)
+                cur = []
+        elif cur:
+            runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _strip_titles(run: list[str]) -> list[str]:
+    """The name part of a capitalised run: after the last title word, leading acronyms and
+    sentence openers dropped ("But CNN producer Yoko Wakatsuki's" -> Yoko Wakatsuki)."""
+    last = -1
+    for i, w in enumerate(run):
+        if w.lower() in W.TITLE_WORDS:
+            last = i
+    name = run[last + 1:]
+    while name and (
+        name[0].lower() in W.NOT_NAMES or (len(name[0]) >= 2 and name[0].isupper() and name[0].isalpha())
+    ) and len(name) > 1:
+        name = name[1:]
+    if name and name[-1].endswith(("'s", "’s")):
+        name = [*name[:-1], name[-1][:-2]]
+    return name
+
+
+def _subject_before(ctx: str) -> _Raw | None:
+    """Subject of a verb, from the text before it (already cut at the previous boundary)."""
+    chunks = [c.strip() for c in ctx.split(",")]
+    chunks = [c for c in chunks if c]
+    desc: str | None = None
+    while chunks:
+        last = chunks[-1]
+        w = _words(last)
+        lw = w[0].lower() if w else ""
+        if len(w) > 1 and lw in W.SHARED_SUBJECT_LINKS:
+            last = chunks[-1] = last[last.find(w[0]) + len(w[0]):].strip()
+            w = w[1:]
+            lw = w[0].lower()
+        if w and w[-1].endswith("ly") and w[-1].islower() and len(w) > 1:
+            last = chunks[-1] = last[:last.rfind(w[-1])].strip()  # "the comedian humorously"
+            w = w[:-1]
+        if not w or lw in ("who", "which", "whose", "where", "and") or (
+            lw in W.CLAUSE_OPENERS and len(w) <= 4 and lw not in W.DETERMINERS
+        ):
+            if len(chunks) > 1 and lw in ("who", "which", "whose"):
+                desc = desc or last
+            chunks.pop()
+            continue
+        if len(chunks) > 1 and (
+            lw in W.DETERMINERS or lw in W.APPOSITIVE_PREPOSITIONS or not _is_name_chunk(last)
+        ) and _is_name_chunk(chunks[-2]):
+            head = _np(chunks[-2])
+            if head is not None and head.kind == "name":
+                return _Raw(head.speaker, _join_desc(head.description, last), "name")
+        break
+    if not chunks:
+        return None
+    head = _np(chunks[-1])
+    if head is not None and desc and head.kind == "name":
+        return _Raw(head.speaker, _join_desc(head.description, None), "name")
+    if head is not None and head.kind == "np" and len(chunks) > 1:
+        # "the country's adviser, Hamdullah Mohib" is handled by the caller order; here a
+        # description chunk followed by a name chunk.
+        pass
+    return head
+
+
+def _is_name_chunk(chunk: str) -> bool:
+    """A short phrase made of a name and its titles ("Kremlin spokesman Dmitry Peskov")."""
+    words = _words(chunk)
+    if not 0 < len(words) <= 8 or not _is_cap(words[-1]):
+        return False
+    if words[0].lower() in W.CLAUSE_OPENERS and words[0].lower() not in W.SHARED_SUBJECT_LINKS:
+        return False
+    if any(
+        not _is_cap(w) and w.lower() not in W.TITLE_WORDS and w.lower() not in W.NAME_PARTICLES
+        for w in words[1:]
+    ):
+        return False
+    raw = _np(chunk)
+    return raw is not None and raw.kind == "name" and chunk.rstrip().endswith(raw.speaker.split()[-1])
+
+
+def _join_desc(a: str | None, b: str | None) -> str | None:
+    parts = [p for p in (a, b) if p and not _only_honorifics(p)]
+    return ", ".join(parts) if parts else None
+
+
+def _subject_after(ctx: str) -> _Raw | None:
+    """Inverted subject: the phrase after the verb ("said analyst Atta Noori in Kabul")."""
+    ctx = re.split(r"(?<=[^A-Z][a-z])[.!?](?:\s|$)|[;#\n]", ctx, maxsplit=1)[0]
+    head, _, rest = ctx.partition(",")
+    words = _words(head)
+    cut = len(words)
+    for k, w in enumerate(words):
+        if k > 0 and w.lower() in W.NP_STOPS:
+            cut = k
+            break
+    if not words or words[0].lower() in W.NP_STOPS:
+        return None
+    kept = words[:cut]
+    end = head.find(kept[-1]) + len(kept[-1]) if kept else 0
+    # find the end of the last kept word by walking (words can repeat)
+    pos = 0
+    for w in kept:
+        pos = head.find(w, pos) + len(w)
+    end = pos
+    raw = _np(head[:end])
+    if raw is None:
+        return None
+    rest_desc = _clean(rest) if rest.strip() else None
+    if rest_desc and raw.kind == "name":
+        return _Raw(raw.speaker, _join_desc(raw.description, rest_desc), "name")
+    if rest_desc and raw.kind == "np":
+        sub = _np(rest_desc)
+        if sub is not None and sub.kind == "name" and len(_words(rest_desc)) <= 4:
+            return _Raw(sub.speaker, raw.speaker, "name")
+    return raw
+
+
+class _Verb(NamedTuple):
+    start: int  # start of adverbs + verb
+    end: int
+    verb: str
+
+
+def _verbs(masked: str, lo: int, hi: int) -> list[_Verb]:
+    """Speech verbs (with their leading adverbs) starting in [lo, hi)."""
+    starts, verbs = _all_verbs(masked)
+    i = bisect.bisect_left(starts, lo)
+    out: list[_Verb] = []
+    while i < len(verbs) and verbs[i].end <= hi:
+        out.append(verbs[i])
+        i += 1
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _all_verbs(masked: str) -> tuple[list[int], list[_Verb]]:
+    """Every speech verb of a (masked) document, found once by a word scan."""
+    words = [(m.start(), m.end(), m.group()) for m in _ALPHA_WORD_RE.finditer(masked)]
+    out: list[_Verb] = []
+    for k, (ws, _we, w) in enumerate(words):
+        lw = w.lower()
+        phrases = _VERB_FIRST.get(w) or (_SOURCE_FIRST.get(lw) if lw != w else None)
+        if not phrases:
+            continue
+        end = -1
+        for phrase in phrases:  # longest first
+            if all(
+                k + j < len(words) and words[k + j][2].lower() == phrase[j]
+                and not masked[words[k + j - 1][1]:words[k + j][0]].strip()
+                for j in range(1, len(phrase))
+            ):
+                end = words[k + len(phrase) - 1][1]
+                verb = " ".join(phrase)
+                break
+        if end < 0:
+            continue
+        if verb.endswith("s") and not verb.endswith("ss") and k > 0:
+            # "press reports said": an -s form after a common noun or determiner is a noun.
+            ps, pe, pw = words[k - 1]
+            if ws - pe < 3 and pw[:1].islower() and pw not in _VERB_LEFT_OK:
+                continue
+        start = ws
+        j = k - 1
+        while j >= 0 and k - j <= 2 and words[j][2] in _ADVERB_SET and ws - words[j][1] < 40 \
+                and not masked[words[j][1]:start].strip():
+            start = words[j][0]
+            j -= 1
+        out.append(_Verb(start, end, verb))
+    return [v.start for v in out], out
+
+
+def _attribution(
+    masked: str, lo: int, hi: int, q_open: int, q_close: int, partial: bool, look_after: bool
+) -> _Raw | None:
+    """Speaker phrase for the quote whose marks are at q_open/q_close, in window [lo, hi)."""
+    after = _verbs(masked, q_close + 1, hi) if look_after else []
+    before = [v for v in _verbs(masked, lo, q_open)]
+    order: list[tuple[str, _Verb]] = []
+    if partial:
+        order = [("b", v) for v in reversed(before)] + [("a", v) for v in after]
+    else:
+        order = [("a", v) for v in after] + [("b", v) for v in reversed(before)]
+    # "according to X" / "citing X" names the source outright.
+    order = sorted(order, key=lambda o: o[1].verb.lower() not in _SOURCE_SET)
+    for side, v in order[:3]:
+        raw = _verb_subject(masked, lo, hi, v, side, q_close)
+        if raw is not None:
+            return raw
+    return None
+
+
+def _clause_subject(clause: str) -> str:
+    """The words of a clause before its first verb ("The constitution came into ...")."""
+    for m in _WORD_RE.finditer(clause):
+        w = m.group()
+        if m.start() > 0 and w.islower() and (
+            w in W.AUXILIARIES or w in W.COMMON_VERBS or (w.endswith("ed") and len(w) > 4)
+        ):
+            return clause[:m.start()]
+    return clause
+
+
+def _verb_subject(
+    masked: str, lo: int, hi: int, v: _Verb, side: str, q_close: int, depth: int = 0
+) -> _Raw | None:
+    if v.verb.lower() in _SOURCE_SET:
+        return _subject_after(masked[v.end:hi])
+    # Left boundary: the previous quote, clause mark, "that" or another verb.
+    left = lo
+    for m in re.finditer(r"[#;:\n]|\bthat\b", masked[lo:v.start]):
+        left = lo + m.end()
+    prev_verb: _Verb | None = None
+    for u in _verbs(masked, left, v.start):
+        prev_verb = u
+        left = max(left, u.end)
+    gap = masked[left:v.start]
+    bare = gap.strip(" ,–—-\t")
+    if side == "a" and not bare and v.verb not in _TELL_FORMS:
+        return _subject_after(masked[v.end:hi])
+    words = _words(gap)
+    participle = v.verb.endswith("ing")
+    if gap.rstrip().endswith(",") and v.verb not in _TELL_FORMS and not participle:
+        inverted = _subject_after(masked[v.end:hi])
+        if inverted is not None and inverted.kind == "name":
+            return inverted  # "..., said Anja Marx, the spokeswoman for ..."
+    if prev_verb is not None and depth < 2 and (
+        participle or not words or words[-1].lower() in W.SHARED_SUBJECT_LINKS
+    ):
+        # "He acknowledged ... but said", "responded ... by saying": the earlier verb's subject.
+        return _verb_subject(masked, lo, hi, prev_verb, "b", q_close, depth + 1)
+    if words and words[-1].lower() in W.SHARED_SUBJECT_LINKS and len(words) > 1:
+        # "The constitution came into effect ..., and says": the clause's own subject.
+        return _np(_clause_subject(gap.split(",")[0]))
+    raw = _subject_before(gap)
+    if raw is None and v.verb not in _TELL_FORMS and not bare:
+        return _subject_after(masked[v.end:hi])
+    if participle and raw is not None and raw.kind == "np":
+        return None  # "was quoted as saying": no subject phrase of its own
+    return raw
+
+
+# --------------------------------------------------------------------------------------
+# Step 3: resolution against the document (pronouns, surnames, short descriptions)
+# --------------------------------------------------------------------------------------
+
+
+class _Context:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.last_person: str | None = None
+        self.last_org: str | None = None
+        self.people: list[tuple[str, str | None]] = []  # (name, description), in order
+        self._full_names: dict[str, set[str]] | None = None
+
+    def full_names(self) -> dict[str, set[str]]:
+        """Surname -> full names (two to four capitalised words) seen in the text."""
+        if self._full_names is None:
+            found: dict[str, set[str]] = defaultdict(set)
+            for m in _NAME_RUN_RE.finditer(self.text):
+                for run in _cap_runs(m.group().split()):
+                    name = _strip_titles(run)
+                    if 2 <= len(name) <= 4 and not any(
+                        w.lower() in W.NOT_NAMES or w.lower() in W.ORG_HEADS for w in name
+                    ):
+                        found[name[-1]].add(" ".join(name))
+            self._full_names = found
+        return self._full_names
+
+    def resolve(self, raw: _Raw, pos: int) -> tuple[str | None, str | None]:
+        if raw.kind == "pronoun":
+            if raw.speaker in ("he", "she"):
+                return self.last_person or self._recent_person(pos), None
+            if raw.speaker in W.THING_PRONOUNS:
+                return self.last_org, None
+            return None, None
+        if raw.kind == "name":
+            name = raw.speaker
+            if len(name.split()) == 1:
+                full = {n for n in self.full_names().get(name, set()) if n != name}
+                # "North Korea Shinzo Abe" (a run across two names) yields to "Shinzo Abe".
+                full = {n for n in full if not any(n != m and n.endswith(" " + m) for m in full)}
+                if len(full) == 1:
+                    name = next(iter(full))
+            return name, raw.description
+        return self._resolve_np(raw.speaker, pos)
+
+    def _resolve_np(self, np: str, pos: int) -> tuple[str | None, str | None]:
+        head_part = re.split(r"\s(?:of|to|for|at|in|with|from)\s", np, maxsplit=1)[0]
+        words = _words(head_part)
+        head = words[-1].lower() if words else ""
+        if head in W.DOCUMENT_NOUNS and len(words) <= 3:
+            return (self.last_org or np), None
+        if head in W.ROLE_HEADS:
+            role = W.ROLE_VARIANTS.get(head, head)
+            for name, desc in reversed(self.people):
+                if desc and role in {W.ROLE_VARIANTS.get(w, w) for w in (x.lower() for x in _words(desc))}:
+                    return name, np
+            return np, None
+        if head in W.ORG_HEADS and len(words) <= 3:
+            fuller = self._fuller_mention(head, pos)
+            if fuller:
+                return fuller, None
+        return np, None
+
+    def _fuller_mention(self, head: str, pos: int) -> str | None:
+        for m in reversed(list(re.finditer(r"\b" + re.escape(head) + r"\b", self.text[:pos], re.I))):
+            words: list[str] = []
+            j = m.start()
+            for w in reversed(re.findall(r"\S+", self.text[max(0, j - 120):j])):
+                lw = w.lower().strip()
+                if not re.fullmatch(r"[\w'’.-]+", w) or lw in W.STOPWORDS or lw in _FUNCTION:
+                    break
+                words.append(w)
+                if len(words) >= 5:
+                    break
+            words.reverse()
+            if any(_is_cap(w) for w in words):
+                return " ".join([*words, self.text[m.start():m.end()]])
+        return None
+
+    def _recent_person(self, pos: int) -> str | None:
+        window = self.text[max(0, pos - 600):pos]
+        best: str | None = None
+        for line in _PHRASE_SPLIT_RE.split(window):
+            for run in _cap_runs(_words(line)):
+                name = _strip_titles(run)
+                if len(name) >= 2 and not any(
+                    w.lower() in W.NOT_NAMES or w.lower() in W.ORG_HEADS for w in name
+                ):
+                    best = " ".join(name)
+        return best
+
+    def note(self, speaker: str | None, description: str | None, raw: _Raw | None) -> None:
+        if speaker is None:
+            return
+        is_person = raw is not None and (
+            (raw.kind == "name" and len(speaker.split()) >= 2)
+            or (raw.kind == "pronoun" and raw.speaker in ("he", "she"))
+            or speaker in {p for p, _ in self.people}
+            or (raw.kind == "np" and description is not None)
+        )
+        if is_person:
+            self.last_person = speaker
+            self.people.append((speaker, description))
+        else:
+            self.last_org = speaker
+
+
+_FUNCTION = frozenset({"citing", "said", "says", "by", "according", "from", "with", "told",
+                       "head", "that", "whether", "while", "amid", "after", "before"})
+
+
+# --------------------------------------------------------------------------------------
+# Public functions
+# --------------------------------------------------------------------------------------
+
+
 def find_quotes(text: str, sentence_spans: Sequence[tuple[int, int]]) -> list[Quote]:
-    raise NotImplementedError
+    """Direct quotes in one document, in text order, with resolved speakers."""
+    line_ends = _line_ends(text)
+    doubles = _double_spans(text, line_ends)
+    singles = _single_spans(text, line_ends, doubles)
+    marks = sorted(doubles + singles)
+    spans = sorted((int(s), int(e)) for s, e in sentence_spans)
+    starts = [s for s, _ in spans]
+
+    # Inner spans, trimmed; keep those with a letter.
+    items: list[tuple[int, int, int, int]] = []  # open mark, close mark, start, end
+    for o, c in marks:
+        s, e = o + 1, c
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] == ","):
+            e -= 1  # the comma before a closing mark is the writer's punctuation
+        if s < e and _LETTER_RE.search(text, s, e):
+            items.append((o, c, s, e))
+    if not items:
+        return []
+
+    masked_chars = list(text)
+    for o, c, _, _ in items:
+        hi = min(c + 1, len(text))
+        masked_chars[o:hi] = _MASK * (hi - o)
+    masked = "".join(masked_chars)
+
+    def sent_of(pos: int) -> int:
+        k = bisect.bisect_right(starts, pos) - 1
+        return max(k, 0)
+
+    raws: list[_Raw | None] = []
+    partials: list[bool] = []
+    sent_nos: list[int] = []
+    for k, (o, c, s, _e) in enumerate(items):
+        line = _line_of(line_ends, o)
+        line_lo = line_ends[line - 1] + 1 if line > 0 else 0
+        line_hi = line_ends[_line_of(line_ends, c)]
+        # The attribution window is the clause's own sentence, found on the masked text
+        # (quoted sentences are masked) so that it does not depend on the segmenter.
+        lo = _sentence_start(masked, line_lo, o)
+        hi = _sentence_end(masked, min(c + 1, line_hi), line_hi)
+        partial = (
+            len(_words(text[s:_e])) <= SCARE_QUOTE_WORDS
+            or _is_partial(masked, lo, o)
+        )
+        partials.append(partial)
+        sent_nos.append(sent_of(s))
+        if partial:
+            raws.append(_attribution(masked, lo, hi, o, c, True, True))
+        else:
+            prev_c = items[k - 1][1] if k > 0 else -1
+            next_o = items[k + 1][0] if k + 1 < len(items) else len(text)
+            a_lo = max(lo, prev_c + 1)
+            a_hi = min(hi, next_o)
+            raws.append(_attribution(masked, a_lo, a_hi, o, c, False, _ends_open(text, masked, s, _e, c)))
+
+    ctx = _Context(text)
+    reported = _reported_speakers(masked, line_ends, items)
+    r = 0
+    out: list[Quote] = []
+    prev_speaker: tuple[str | None, str | None] = (None, None)
+    for k, (o, c, s, e) in enumerate(items):
+        # Reported speech before this quote ("Nakano told CNN ...") makes its subject the
+        # most recent speaker, for a following "he said".
+        while r < len(reported) and reported[r][0] < o:
+            pos, rep = reported[r]
+            ctx.note(*ctx.resolve(rep, pos), rep)
+            r += 1
+        raw = raws[k]
+        if raw is None and k + 1 < len(items) and raws[k + 1] is not None and not partials[k]:
+            gap = text[c + 1:items[k + 1][0]]
+            if "\n" not in gap and not _LETTER_RE.search(gap):
+                raw = raws[k + 1]  # "A.""B," he added: both parts are his
+        if raw is not None:
+            speaker, desc = ctx.resolve(raw, o)
+        elif k > 0 and not partials[k]:
+            speaker, desc = prev_speaker  # a continuation paragraph or split quote
+        else:
+            speaker, desc = None, None
+        ctx.note(speaker, desc, raw)
+        prev_speaker = (speaker, desc)
+        out.append(Quote(s, e, text[s:e], sent_nos[k], speaker, desc, partials[k]))
+    return out
+
+
+def _reported_speakers(
+    masked: str, line_ends: list[int], items: list[tuple[int, int, int, int]]
+) -> list[tuple[int, _Raw]]:
+    """Named subjects of speech verbs outside quotes, with the verb's position."""
+    out: list[tuple[int, _Raw]] = []
+    for v in _verbs(masked, 0, len(masked)):
+        if v.verb.lower() in _SOURCE_SET:
+            continue
+        line = _line_of(line_ends, v.start)
+        line_lo = line_ends[line - 1] + 1 if line > 0 else 0
+        lo = _sentence_start(masked, line_lo, v.start)
+        hi = _sentence_end(masked, v.end, line_ends[line])
+        if _MASK in masked[lo:hi]:
+            continue  # a quote's own attribution: handled with the quote
+        raw = _verb_subject(masked, lo, hi, v, "b", v.end)
+        if raw is not None and raw.kind == "name":
+            out.append((v.start, raw))
+    return out
+
+
+def _sentence_start(masked: str, line_lo: int, pos: int) -> int:
+    """Start of the sentence holding ``pos``: after the last terminator before it."""
+    for m in reversed(list(_TERMINATOR_RE.finditer(masked, line_lo, pos))):
+        if not _is_abbreviation(masked, m.start()):
+            return m.end()
+    return line_lo
+
+
+def _sentence_end(masked: str, pos: int, line_hi: int) -> int:
+    """End of the sentence running on from ``pos`` (its terminator included)."""
+    for m in _TERMINATOR_RE.finditer(masked, pos, line_hi):
+        if not _is_abbreviation(masked, m.start()):
+            return m.start() + 1
+    return line_hi
+
+
+def _is_abbreviation(masked: str, dot: int) -> bool:
+    if masked[dot] != ".":
+        return False
+    m = re.search(r"([\w.]+)$", masked[max(0, dot - 12):dot])
+    if not m:
+        return False
+    word = m.group(1)
+    return len(word) == 1 or word.lower() in W.ABBREVIATIONS or "." in word
+
+
+def _ends_open(text: str, masked: str, s: int, e: int, c: int) -> bool:
+    """True when the quote hands over to an attribution after it ("…," he said)."""
+    inner = text[s:c].rstrip(" '’\"”")
+    if inner[-1:] in tuple(",?!…—–-"):
+        return True
+    after = masked[c + 1:c + 40].lstrip()
+    return after[:1] in (",", "—", "–") or bool(re.match(r"[a-z]", after))
+
+
+def _is_partial(masked: str, lo: int, o: int) -> bool:
+    """A quote is whole when nothing but an attribution leads up to its opening mark."""
+    before = masked[lo:o].rstrip()
+    if not before or before.endswith(_MASK):
+        return False
+    if before[-1] in ":.!?…—–-(":
+        return False
+    if before[-1] == ",":
+        tail_end = lo + len(before[:-1].rstrip())
+        # 'He said, "..."' and 'According to X, "..."' introduce a whole quote.
+        return not any(
+            v.end == tail_end or v.verb.lower() in _SOURCE_SET for v in _verbs(masked, lo, o)
+        )
+    return True
+
+
+def _sentence_index(sentences: pl.DataFrame) -> dict[str, list[tuple[int, int]]]:
+    out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    if sentences.is_empty():
+        return out
+    ordered = sentences.select("doc_id", "sentence_no", "char_start", "char_end").sort("doc_id", "sentence_no")
+    for doc_id, s, e in ordered.select("doc_id", "char_start", "char_end").iter_rows():
+        out[doc_id].append((s, e))
+    return out
 
 
 def quotes(documents: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
-    """One row per direct quote."""
-    raise NotImplementedError
+    """One row per direct quote in each document.
+
+    Input: documents (doc_id, text) and the sentences table. Output conforms to
+    ``schema.TABLES["quotes"]``; quote_id is ``f"{doc_id}:{n:04d}"`` in text order and
+    quote_group_id is null (see ``quote_groups``).
+    """
+    index = _sentence_index(sentences)
+    rows: list[tuple[object, ...]] = []
+    for doc_id, text in documents.select("doc_id", "text").iter_rows():
+        if not text:
+            continue
+        for n, q in enumerate(find_quotes(text, index.get(doc_id, []))):
+            rows.append((f"{doc_id}:{n:04d}", doc_id, q.sentence_no, q.start, q.end, q.text,
+                         q.speaker, q.speaker_description, q.is_partial, None))
+    target = schema.polars_schema("quotes")
+    if not rows:
+        return schema.empty("quotes")
+    return pl.DataFrame(rows, schema=target, orient="row")
+
+
+# --------------------------------------------------------------------------------------
+# Grouping the same statement across documents
+# --------------------------------------------------------------------------------------
+
+MIN_GROUP_TOKENS = 5  # quotes shorter than this are too generic to link
+CONTAINMENT = 0.8  # share of the shorter quote's word pairs found in the longer one
+BLOCK_KEYS = 4  # rarest tokens each quote is indexed under
+
+
+def _norm_tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for w in re.findall(r"[^\W_]+", text.lower()):
+        for pat, rep in _SPELLING:
+            w = pat.sub(rep, w)
+        out.append(w)
+    return out
+
+
+def _shingles(tokens: list[str]) -> set[tuple[str, str]]:
+    return {(a, b) for a, b in itertools.pairwise(tokens)}
 
 
 def quote_groups(quotes: pl.DataFrame) -> pl.DataFrame:
-    """Set quote_group_id: one id per statement carried by one or more documents."""
-    raise NotImplementedError
+    """Set quote_group_id: one id per statement carried by one or more documents.
+
+    Only whole (non-partial) quotes of at least ``MIN_GROUP_TOKENS`` words get a group; the
+    id is the quote_id of the group's first member (smallest quote_id). Two quotes are the
+    same statement when most word pairs of the shorter one (spelling-normalised, punctuation
+    ignored) occur in the longer one, which links excerpts, re-punctuated copies and
+    British/American spellings. Candidates are blocked on each quote's rarest words.
+    """
+    if quotes.is_empty():
+        return quotes.with_columns(pl.lit(None, dtype=pl.String).alias("quote_group_id"))
+    ids = quotes.get_column("quote_id").to_list()
+    texts = quotes.get_column("text").to_list()
+    partial = quotes.get_column("is_partial").to_list()
+    toks: dict[int, list[str]] = {}
+    for i, (t, p) in enumerate(zip(texts, partial, strict=True)):
+        if p:
+            continue
+        tk = _norm_tokens(t)
+        if len(tk) >= MIN_GROUP_TOKENS:
+            toks[i] = tk
+    df: dict[str, int] = defaultdict(int)
+    for tk in toks.values():
+        for w in set(tk):
+            df[w] += 1
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, tk in toks.items():
+        content = sorted({w for w in tk if w not in W.STOPWORDS}, key=lambda w: (df[w], w))
+        for w in content[:BLOCK_KEYS]:
+            blocks[w].append(i)
+    parent = {i: i for i in toks}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    shingles = {i: _shingles(tk) for i, tk in toks.items()}
+    seen: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2 or len(members) > 200:
+            continue
+        for a_i, a in enumerate(members):
+            for b in members[a_i + 1:]:
+                pair = (a, b) if a < b else (b, a)
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                sa, sb = shingles[a], shingles[b]
+                small = min(len(sa), len(sb))
+                if small and len(sa & sb) / small >= CONTAINMENT:
+                    ra, rb = find(a), find(b)
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+    members_of: dict[int, list[int]] = defaultdict(list)
+    for i in toks:
+        members_of[find(i)].append(i)
+    group: list[str | None] = [None] * len(ids)
+    for members in members_of.values():
+        gid = min(ids[i] for i in members)
+        for i in members:
+            group[i] = gid
+    return quotes.with_columns(pl.Series("quote_group_id", group, dtype=pl.String))

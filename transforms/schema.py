@@ -127,7 +127,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("n_mentions", I64, "integer not null", "Mentions aligned to this fact."),
         _c("n_documents", I64, "integer not null", "Documents with a mention."),
         _c("n_sources", I64, "integer not null", "Independent sources (copies count once)."),
-        _c("low", F64, "double", "Intersection of the mentions' intervals (or of the latest reports for revised facts); null = unbounded."),
+        _c("low", F64, "double", "Intersection of the reports' intervals (latest reports for revised facts, span of all reports for conflicts); null = unbounded."),
         _c("high", F64, "double", "Upper end of that interval; null = unbounded."),
         _c("value", F64, "double", "Best value: the most precise mention inside the interval, or the latest for revised facts."),
         _c("status", STR, "varchar not null", "consistent, conflict, revised or single_source."),

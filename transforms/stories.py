@@ -9,21 +9,511 @@ Interface:
   duplicate_of, and story_id from earlier runs, null for new ones). Existing assignments
   stay stable; a late article joins its existing story.
 - ``stories(documents) -> pl.DataFrame``: one row per story, ``schema.TABLES["stories"]``.
+
+Copies. The body is lower-cased, stripped of accents and punctuation and passed through
+the spelling folds of ``lexicon.stories_spelling`` (neighbour/neighbor, adviser/advisor),
+then cut into overlapping word shingles. Blocking: each shingle links every document that
+holds it to the ``STAR_HOLDERS`` earliest documents holding it (linear in the number of
+shingles, never all pairs); pairs sharing enough shingles are verified exactly. A document
+is a copy when the share of the smaller document's shingles found in the other one
+(containment) reaches ``COPY_MIN_CONTAINMENT``. Containment rather than Jaccard because a
+copy with sentences cut or added keeps its containment but loses Jaccard. Documents with
+unknown ``published_at`` sort after dated ones.
+
+Stories. Each document is a TF-IDF vector over its title (counted twice), subtitle and the
+lead of its body (first ``LEAD_WORDS`` words); words written with a capital inside a
+sentence (names) weigh ``NAME_BOOST`` times more. Cosine similarities are computed only
+between documents sharing a term and published within ``WINDOW_DAYS`` of each other (no
+limit when a date is unknown). Documents are grouped by average-linkage agglomerative
+clustering stopped at ``MERGE_THRESHOLD``. Stability: documents with a story_id start in
+their story's cluster, two clusters that both hold an existing story never merge (so no
+existing story_id ever changes or disappears; a document bridging two existing stories
+joins the closer one), and a new story takes the doc_id of its earliest document
+(published_at, then doc_id) as story_id. Copies never take part in the clustering: a copy
+joins its original's story.
 """
 
 from __future__ import annotations
 
+import heapq
+import math
+from dataclasses import dataclass
+
+import numpy as np
 import polars as pl
+
+from transforms import schema
+from transforms.lexicon.stopwords import STOPWORDS
+from transforms.lexicon.stories_spelling import SPELLING_FOLDS, STEM_FOLDS
+
+# --- copies -------------------------------------------------------------------------------
+SHINGLE_WORDS = 4            # words per shingle
+COPY_MIN_CONTAINMENT = 0.5   # share of the smaller text's shingles found in the other
+COPY_MIN_SHINGLES = 12       # texts with fewer shingles are never called copies
+STAR_HOLDERS = 4             # each shingle links a document to this many earliest holders
+CANDIDATE_MIN_SHARED = 3     # star links a pair needs before it is verified exactly
+_HASH_SEED = 20210705
+_SHINGLE_MULT = np.uint64(0x9E3779B97F4A7C15)
+
+# --- stories ------------------------------------------------------------------------------
+LEAD_WORDS = 120             # words of the body read after the title and subtitle
+TITLE_REPEAT = 2             # title words count this many times
+BIGRAM_WEIGHT = 1.0          # weight factor of adjacent word pairs ("falcon heavy"); 0 = none
+NAME_BOOST = 2.0             # weight factor for words capitalised inside a sentence
+MAX_TERMS = 60               # terms kept per document vector
+WINDOW_DAYS = 4.0            # documents further apart in time are never linked directly
+DECAY_DAYS = 30.0            # similarity is divided by 1 + days apart / DECAY_DAYS
+TERM_CAP = 0.1               # most one shared term adds to a similarity: an event needs several
+MERGE_THRESHOLD = 0.12       # average-linkage cosine at which clustering stops
+MAX_DF_SHARE = 0.2           # terms in more than this share of documents do not link pairs
+MIN_DF_CAP = 20              # ... unless the corpus is small
+
+_DOC_COLUMNS = ("doc_id", "title", "subtitle", "text", "outlet", "published_at", "duplicate_of", "story_id")
+
+
+# ------------------------------------------------------------------------------------------
+# shared helpers
+# ------------------------------------------------------------------------------------------
+def _with_defaults(documents: pl.DataFrame) -> pl.DataFrame:
+    """The input with every expected column present (missing ones null) and typed."""
+    types: dict[str, pl.DataType | type[pl.DataType]] = {
+        "doc_id": pl.String, "title": pl.String, "subtitle": pl.String, "text": pl.String,
+        "outlet": pl.String, "published_at": schema.TS, "duplicate_of": pl.String, "story_id": pl.String,
+    }
+    cols = []
+    for name in _DOC_COLUMNS:
+        if name not in documents.columns:
+            cols.append(pl.lit(None, dtype=types[name]).alias(name))
+        elif name == "published_at" and documents.schema[name] != schema.TS:
+            dtype = documents.schema[name]
+            expr = pl.col(name)
+            if isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
+                expr = expr.dt.replace_time_zone("UTC")
+            cols.append(expr.cast(schema.TS).alias(name))
+        else:
+            cols.append(pl.col(name).cast(types[name]))
+    return documents.select(cols)
+
+
+def _chronological(documents: pl.DataFrame) -> pl.DataFrame:
+    """Documents sorted earliest first (unknown dates last, doc_id breaks ties), with ``idx``."""
+    return documents.sort(["published_at", "doc_id"], nulls_last=True).with_row_index("idx")
+
+
+def _normalised(expr: pl.Expr) -> pl.Expr:
+    """Lower case, no accents, no punctuation, apostrophes dropped, single spaces."""
+    out = (
+        expr.fill_null("")
+        .str.normalize("NFKD")
+        .str.replace_all(r"\p{Mn}", "")
+        .str.to_lowercase()
+        .str.replace_all(r"['’‘`´]", "")
+        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
+    )
+    return out.str.strip_chars()
+
+
+# ------------------------------------------------------------------------------------------
+# copies
+# ------------------------------------------------------------------------------------------
+def _shingles(docs: pl.DataFrame) -> pl.DataFrame:
+    """Distinct word-shingle hashes per document: columns idx (UInt32), sh (UInt64)."""
+    text = _normalised(pl.col("text"))
+    for pattern, repl, _why in SPELLING_FOLDS:
+        text = text.str.replace_all(pattern, repl)
+    words = (
+        docs.select(pl.col("idx"), text.str.split(" ").alias("w"))
+        .explode("w")
+        .filter(pl.col("w").is_not_null() & (pl.col("w") != ""))
+    )
+    empty = pl.DataFrame(schema={"idx": pl.UInt32, "sh": pl.UInt64})
+    n = words.height
+    k = SHINGLE_WORDS
+    if n < k:
+        return empty
+    d = words["idx"].to_numpy()
+    h = words["w"].hash(seed=_HASH_SEED).to_numpy()
+    m = n - k + 1
+    valid = d[:m] == d[k - 1:]
+    sh = h[:m].copy()
+    for j in range(1, k):
+        sh = sh * _SHINGLE_MULT + h[j:m + j]  # uint64 arithmetic wraps, as a hash should
+    return pl.DataFrame({"idx": d[:m][valid], "sh": sh[valid]}).unique()
 
 
 def duplicates(documents: pl.DataFrame) -> pl.DataFrame:
-    raise NotImplementedError
+    """One row per document: doc_id, duplicate_of (earliest document it copies) and similarity.
+
+    Input needs doc_id, text and published_at (other columns are ignored). A copy's
+    similarity is the containment of the smaller text's shingles in the other (0-1).
+    """
+    out_schema = {"doc_id": pl.String, "duplicate_of": pl.String, "duplicate_similarity": pl.Float64}
+    if documents.is_empty():
+        return pl.DataFrame(schema=out_schema)
+    docs = _chronological(_with_defaults(documents).unique("doc_id", keep="first", maintain_order=True))
+    sh = _shingles(docs)
+    sizes = sh.group_by("idx").len("n")
+    sh = sh.join(sizes.filter(pl.col("n") >= COPY_MIN_SHINGLES).select("idx"), on="idx", how="semi")
+    holders = (
+        sh.group_by("sh")
+        .agg(pl.col("idx").sort().head(STAR_HOLDERS).alias("holder"))
+        .filter(pl.col("holder").list.len() > 1)
+        .explode("holder")
+    )
+    cand = (
+        sh.join(holders, on="sh")
+        .filter(pl.col("holder") < pl.col("idx"))
+        .group_by("idx", "holder")
+        .len("star")
+        .filter(pl.col("star") >= CANDIDATE_MIN_SHARED)
+        .select("idx", "holder")
+    )
+    inter = (
+        cand.join(sh, on="idx")
+        .join(sh.rename({"idx": "holder"}), on=["holder", "sh"])
+        .group_by("idx", "holder")
+        .len("inter")
+    )
+    copies = (
+        inter.join(sizes, on="idx")
+        .join(sizes.rename({"idx": "holder", "n": "n_holder"}), on="holder")
+        .with_columns(
+            (pl.col("inter") / pl.min_horizontal("n", "n_holder")).alias("containment"),
+        )
+        .filter(pl.col("containment") >= COPY_MIN_CONTAINMENT)
+        .sort("idx", "holder")
+        .group_by("idx", maintain_order=True)
+        .first()
+        .join(docs.select(pl.col("idx").alias("holder"), pl.col("doc_id").alias("duplicate_of")), on="holder")
+        .select("idx", "duplicate_of", pl.col("containment").clip(0.0, 1.0).alias("duplicate_similarity"))
+    )
+    result = docs.select("idx", "doc_id").join(copies, on="idx", how="left")
+    order = _with_defaults(documents).select("doc_id").unique(keep="first", maintain_order=True)
+    return order.join(result.drop("idx"), on="doc_id", how="left").select(
+        pl.col("doc_id"), pl.col("duplicate_of").cast(pl.String), pl.col("duplicate_similarity").cast(pl.Float64)
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# stories
+# ------------------------------------------------------------------------------------------
+def _terms(docs: pl.DataFrame) -> pl.DataFrame:
+    """Weighted, L2-normalised TF-IDF terms per document: columns idx, term, w."""
+    lead = pl.col("text").fill_null("").str.extract(r"^\s*((?:\S+\s+){0," + str(LEAD_WORDS - 1) + r"}\S*)", 1)
+    fields = [*([pl.col("title")] * TITLE_REPEAT), pl.col("subtitle"), lead]
+    # "|" marks field boundaries so that no word pair spans two fields.
+    tokens = pl.concat_str([_normalised(f) for f in fields], separator=" | ")
+    for pattern, repl, _why in STEM_FOLDS:
+        tokens = tokens.str.replace_all(pattern, repl)
+    # Names: a capitalised word after a lower-case word or a comma (not a sentence start).
+    names = (
+        pl.concat_str([pl.col("subtitle").fill_null(""), lead.fill_null("")], separator=" . ")
+        .str.extract_all(r"[\p{Ll},;:]\s+\p{Lu}[\p{L}\p{N}]+")
+        .list.eval(pl.element().str.extract(r"(\p{Lu}[\p{L}\p{N}]+)$", 1))
+    )
+    base = docs.select("idx", tokens.str.split(" ").alias("term"), names.alias("names"))
+    name_terms = base.select("idx", "names").explode("names").drop_nulls("names").select(
+        "idx", _normalised(pl.col("names")).alias("term")
+    )
+    for pattern, repl, _why in STEM_FOLDS:
+        name_terms = name_terms.with_columns(pl.col("term").str.replace_all(pattern, repl))
+    name_terms = name_terms.unique().with_columns(pl.lit(NAME_BOOST).alias("boost"))
+    words = (
+        base.select("idx", "term")
+        .explode("term")
+        .with_columns(
+            (
+                (pl.col("term").str.len_chars() >= 2)
+                & ~pl.col("term").is_in(list(STOPWORDS))
+                & pl.col("term").str.contains(r"^[\p{L}\p{N}]")
+                & ~pl.col("term").str.contains(r"^\d$")
+            ).alias("keep")
+        )
+    )
+    pairs = words.with_columns(
+        pl.col("term").shift(-1).over("idx").alias("next"),
+        pl.col("keep").shift(-1).over("idx").fill_null(False).alias("keep_next"),
+    ).filter(pl.col("keep") & pl.col("keep_next")).select(
+        "idx", pl.concat_str(["term", "next"], separator=" ").alias("term"), pl.lit(BIGRAM_WEIGHT).alias("fw")
+    )
+    tf = (
+        pl.concat([
+            words.filter("keep").select("idx", "term", pl.lit(1.0).alias("fw")),
+            *([pairs] if BIGRAM_WEIGHT > 0 else []),
+        ])
+        .group_by("idx", "term")
+        .agg(pl.len().alias("tf"), pl.col("fw").first())
+    )
+    n_docs = docs.height
+    df = tf.group_by("term").len("df")
+    w = (
+        tf.join(df, on="term")
+        .join(name_terms, on=["idx", "term"], how="left")
+        .with_columns(
+            (
+                (1.0 + pl.col("tf").cast(pl.Float64).log())
+                * (((n_docs + 1) / (pl.col("df") + 1)).log() + 1.0)
+                * pl.col("boost").fill_null(1.0)
+                * pl.col("fw")
+            ).alias("w")
+        )
+        .sort(["idx", "w", "term"], descending=[False, True, False])
+        .group_by("idx", maintain_order=True)
+        .head(MAX_TERMS)
+    )
+    norm = w.group_by("idx").agg((pl.col("w") ** 2).sum().sqrt().alias("norm"))
+    return w.join(norm, on="idx").select("idx", "term", (pl.col("w") / pl.col("norm")).alias("w"), "df")
+
+
+def _similarities(terms: pl.DataFrame, when: pl.DataFrame, n_docs: int) -> pl.DataFrame:
+    """Cosine between documents that share a term and fall within the time window: i < j, sim."""
+    cap = max(MIN_DF_CAP, int(MAX_DF_SHARE * n_docs))
+    post = (
+        terms.filter(pl.col("df") <= cap)
+        .join(when, on="idx")
+        .select("idx", "term", "w", "bucket", "day")
+    )
+    dated = post.filter(pl.col("bucket").is_not_null())
+    undated = post.filter(pl.col("bucket").is_null())
+    r = dated.rename({"idx": "j", "w": "wj", "bucket": "bj", "day": "dj"})
+    parts = [
+        dated.join(r, left_on=["term", "bucket"], right_on=["term", "bj"]).filter(pl.col("idx") < pl.col("j")),
+        dated.with_columns((pl.col("bucket") + 1).alias("b1")).join(r, left_on=["term", "b1"], right_on=["term", "bj"]),
+    ]
+    gap = (pl.col("day") - pl.col("dj")).abs()
+    pairs = [
+        p.filter(gap <= WINDOW_DAYS).select(
+            pl.min_horizontal("idx", "j").alias("i"), pl.max_horizontal("idx", "j").alias("j"),
+            (pl.min_horizontal(pl.col("w") * pl.col("wj"), TERM_CAP) / (1.0 + gap / DECAY_DAYS)).alias("p"),
+        )
+        for p in parts
+    ]
+    if undated.height:
+        ru = post.rename({"idx": "j", "w": "wj", "bucket": "bj", "day": "dj"})
+        cross = undated.join(ru, on="term").filter(pl.col("bj").is_not_null() | (pl.col("idx") < pl.col("j")))
+        pairs.append(
+            cross.select(
+                pl.min_horizontal("idx", "j").alias("i"), pl.max_horizontal("idx", "j").alias("j"),
+                pl.min_horizontal(pl.col("w") * pl.col("wj"), TERM_CAP).alias("p"),
+            )
+        )
+    return pl.concat(pairs).group_by("i", "j").agg(pl.col("p").sum().alias("sim"))
+
+
+@dataclass
+class _Cluster:
+    size: int
+    locked: bool           # holds an existing story
+    version: int = 0
+
+
+def _average_linkage(
+    n: int, start: list[int], locked: list[bool], edges: pl.DataFrame, threshold: float
+) -> list[int]:
+    """Average-linkage clustering over a sparse similarity graph; returns a cluster root per item.
+
+    ``start[i]`` is the initial cluster of item i (items of one existing story share one);
+    two clusters that are both ``locked`` never merge. Missing edges count as similarity 0.
+    """
+    parent = list(range(n))
+    clusters: dict[int, _Cluster] = {}
+    for i in range(n):
+        c = start[i]
+        if c in clusters:
+            clusters[c].size += 1
+        else:
+            clusters[c] = _Cluster(1, locked[i])
+    nbr: dict[int, dict[int, float]] = {c: {} for c in clusters}
+    for i, j, s in edges.iter_rows():
+        a, b = start[i], start[j]
+        if a == b:
+            continue
+        nbr[a][b] = nbr[a].get(b, 0.0) + s
+        nbr[b][a] = nbr[b].get(a, 0.0) + s
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def push(a: int, b: int) -> None:
+        ca, cb = clusters[a], clusters[b]
+        if ca.locked and cb.locked:
+            return
+        avg = nbr[a][b] / (ca.size * cb.size)
+        if avg >= threshold:
+            heapq.heappush(heap, (-avg, a, b, ca.version, cb.version))
+
+    for a, row in nbr.items():
+        for b in row:
+            if a < b:
+                push(a, b)
+    while heap:
+        _neg, a, b, va, vb = heapq.heappop(heap)
+        if a not in clusters or b not in clusters or clusters[a].version != va or clusters[b].version != vb:
+            continue
+        if len(nbr[a]) < len(nbr[b]):
+            a, b = b, a
+        ca, cb = clusters[a], clusters.pop(b)
+        ca.size += cb.size
+        ca.locked = ca.locked or cb.locked
+        ca.version += 1
+        parent[b] = a
+        for c, s in nbr.pop(b).items():
+            if c == a:
+                continue
+            nbr[a][c] = nbr[a].get(c, 0.0) + s
+            row = nbr[c]
+            row.pop(b, None)
+            row[a] = row.get(a, 0.0) + s
+        nbr[a].pop(b, None)
+        for c in nbr[a]:
+            push(a, c)
+    # resolve each start cluster to its final root
+    root: dict[int, int] = {}
+
+    def find(c: int) -> int:
+        path = []
+        while parent[c] != c:
+            path.append(c)
+            c = parent[c]
+        for p in path:
+            parent[p] = c
+        return c
+
+    for c in set(start):
+        root[c] = find(c)
+    return [root[start[i]] for i in range(n)]
+
+
+def _resolve_originals(docs: pl.DataFrame) -> dict[int, int]:
+    """Map each copy's idx to the idx of the non-copy at the end of its duplicate_of chain."""
+    idx_of = dict(zip(docs["doc_id"].to_list(), docs["idx"].to_list(), strict=True))
+    link: dict[int, int] = {}
+    for i, dup in zip(docs["idx"].to_list(), docs["duplicate_of"].to_list(), strict=True):
+        if dup is not None and dup in idx_of and idx_of[dup] != i:
+            link[i] = idx_of[dup]
+    resolved: dict[int, int] = {}
+    for i in link:
+        seen = {i}
+        j = link[i]
+        while j in link and link[j] not in seen:
+            seen.add(j)
+            j = link[j]
+        resolved[i] = j
+    return resolved
 
 
 def assign_stories(documents: pl.DataFrame) -> pl.DataFrame:
-    raise NotImplementedError
+    """One row per document: doc_id, story_id.
+
+    Documents that already have a story_id keep it. New documents join an existing story
+    or form new ones; a new story's id is the doc_id of its earliest document.
+    """
+    out_schema = {"doc_id": pl.String, "story_id": pl.String}
+    if documents.is_empty():
+        return pl.DataFrame(schema=out_schema)
+    docs = _chronological(_with_defaults(documents).unique("doc_id", keep="first", maintain_order=True))
+    n = docs.height
+    doc_ids: list[str] = docs["doc_id"].to_list()
+    existing: list[str | None] = docs["story_id"].to_list()
+    original = _resolve_originals(docs)
+
+    # Items clustered: every document except new copies (they follow their original).
+    is_new_copy = [existing[i] is None and i in original for i in range(n)]
+    story_start: dict[str, int] = {}
+    start = list(range(n))
+    for i in range(n):
+        sid = existing[i]
+        if sid is not None:
+            start[i] = story_start.setdefault(sid, i)
+    locked = [existing[i] is not None for i in range(n)]
+
+    active = docs.filter(~pl.Series(is_new_copy))
+    terms = _terms(active)
+    when = active.select(
+        "idx",
+        (pl.col("published_at").dt.epoch("s") / 86400.0).alias("day"),
+    ).with_columns((pl.col("day") / WINDOW_DAYS).floor().cast(pl.Int64).alias("bucket"))
+    sims = _similarities(terms, when, active.height) if terms.height else pl.DataFrame(
+        schema={"i": pl.UInt32, "j": pl.UInt32, "sim": pl.Float64}
+    )
+    edges = sims.filter(pl.col("sim") > 0).select(
+        pl.col("i").cast(pl.Int64), pl.col("j").cast(pl.Int64), pl.col("sim")
+    )
+    # Copies are not clustered: give them their own (isolated) start so they never link.
+    roots = _average_linkage(n, start, locked, edges, MERGE_THRESHOLD)
+
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        if not is_new_copy[i]:
+            members.setdefault(roots[i], []).append(i)
+    for i in range(n):
+        if is_new_copy[i]:
+            members.setdefault(roots[original[i]], []).append(i)
+            roots[i] = roots[original[i]]
+    story_of_root: dict[int, str] = {}
+    for r, items in members.items():
+        ids = {existing[i] for i in items if existing[i] is not None}
+        # Never more than one: locked clusters do not merge.
+        story_of_root[r] = min(ids) if ids else doc_ids[min(items)]
+    story = [existing[i] if existing[i] is not None else story_of_root[roots[i]] for i in range(n)]
+    result = pl.DataFrame({"doc_id": doc_ids, "story_id": story}, schema=out_schema)
+    order = _with_defaults(documents).select("doc_id").unique(keep="first", maintain_order=True)
+    return order.join(result, on="doc_id", how="left")
+
+
+def _top_terms_label(texts: list[str], n_terms: int = 5) -> str | None:
+    """A short phrase of the words most documents of a story share (for untitled stories)."""
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String}).with_row_index("d")
+    words = (
+        frame.select("d", _normalised(pl.col("t")).str.split(" ").alias("w"))
+        .explode("w")
+        .filter((pl.col("w").str.len_chars() >= 3) & ~pl.col("w").is_in(list(STOPWORDS)))
+        .unique()
+        .group_by("w")
+        .len("n")
+        .sort(["n", "w"], descending=[True, False])
+        .head(n_terms)
+    )
+    return " ".join(words["w"].to_list()) or None
 
 
 def stories(documents: pl.DataFrame) -> pl.DataFrame:
-    """One row per story."""
-    raise NotImplementedError
+    """One row per story.
+
+    Input: documents with story_id, title, outlet, published_at, duplicate_of (subtitle and
+    text are used for the label of a story none of whose documents has a title). Documents
+    without a story_id are ignored.
+    """
+    if documents.is_empty() or "story_id" not in documents.columns:
+        return schema.empty("stories")
+    docs = _with_defaults(documents).filter(pl.col("story_id").is_not_null())
+    if docs.is_empty():
+        return schema.empty("stories")
+    titled = (
+        docs.filter(pl.col("title").str.strip_chars().str.len_chars() > 0)
+        .sort(["published_at", "doc_id"], nulls_last=True)
+        .group_by("story_id", maintain_order=True)
+        .agg(pl.col("title").first().str.strip_chars().alias("label"))
+    )
+    agg = docs.group_by("story_id").agg(
+        pl.len().cast(pl.Int64).alias("n_documents"),
+        pl.col("outlet").drop_nulls().n_unique().cast(pl.Int64).alias("n_outlets"),
+        pl.col("duplicate_of").is_null().sum().cast(pl.Int64).alias("n_independent"),
+        pl.col("published_at").min().alias("first_published_at"),
+        pl.col("published_at").max().alias("last_published_at"),
+    )
+    out = agg.join(titled, on="story_id", how="left")
+    missing = out.filter(pl.col("label").is_null())["story_id"].to_list()
+    if missing:
+        texts = docs.filter(pl.col("story_id").is_in(missing)).select(
+            "story_id",
+            pl.concat_str(
+                [pl.col("subtitle").fill_null(""), pl.col("text").fill_null("").str.slice(0, 2000)], separator=" "
+            ).alias("t"),
+        )
+        labels = {
+            sid: _top_terms_label(group["t"].to_list()) or f"story {sid}"
+            for (sid,), group in texts.group_by("story_id")
+        }
+        out = out.with_columns(
+            pl.col("label").fill_null(pl.col("story_id").replace_strict(labels, default=None, return_dtype=pl.String))
+        )
+    return schema.conform(out.sort("first_published_at", "story_id", nulls_last=True), "stories")

@@ -123,7 +123,7 @@ def commit_stage(stage: Path, live: Path) -> None:
         raise RuntimeError(f"stage {stage} still has a write-ahead log: close it first")
     with stage.open("rb+") as fh:
         os.fsync(fh.fileno())
-    os.replace(stage, live)
+    stage.replace(live)
     dir_fd = os.open(live.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -151,4 +151,5 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
 
 
 def fetch_frame(con: duckdb.DuckDBPyConnection, query: str, params: list[object] | None = None) -> pl.DataFrame:
-    return con.execute(query, params or []).pl()
+    """Run a query and return its result as a Polars frame."""
+    return con.sql(query, params=params or None).pl()

@@ -36,3 +36,28 @@ def query(warehouse: Path, sql: str, params: list[object] | None = None) -> list
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+# Columns that record when or by which run a row was written: not part of the content.
+BOOKKEEPING = {
+    "documents": ("run_id",), "files": ("last_run_id", "mtime_ns", "path"), "quarantine": ("run_id", "detected_at", "path", "kept_copy"),
+    "alerts": ("run_id", "created_at", "updated_at"), "runs": None,
+}
+
+
+def table_checksums(warehouse: Path) -> dict[str, tuple[int, int]]:
+    """Order-independent (row count, hash sum) per table, bookkeeping columns excluded."""
+    from transforms.schema import TABLES
+
+    out = {}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for table in TABLES:
+            skip = BOOKKEEPING.get(table, ())
+            if skip is None:
+                continue
+            exclude = f" exclude ({', '.join(skip)})" if skip else ""
+            out[table] = con.execute(f"select count(*), coalesce(sum(hash(t)), 0) from (select *{exclude} from {table}) t").fetchone()
+    finally:
+        con.close()
+    return out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -62,7 +61,9 @@ def test_ingest_news_please_json_and_jsonl(run_ingest, tmp_path: Path) -> None:
     assert [r[0] for r in rows] == ["json", "jsonl", "jsonl"]
     assert all(r[2] and r[2].startswith("http") for r in rows)
     reasons = query(wh, "select path, reason from quarantine")
-    assert len(reasons) == 1 and reasons[0][0].endswith("two.jsonl:3") and "malformed JSON" in reasons[0][1]
+    assert len(reasons) == 1
+    assert reasons[0][0].endswith("two.jsonl:3")
+    assert "malformed JSON" in reasons[0][1]
 
 
 BAD_FILES = {
@@ -83,7 +84,7 @@ def test_bad_files_are_quarantined_and_the_run_goes_on(run_ingest, tmp_path: Pat
     for name, data in BAD_FILES.items():
         (src / name).write_bytes(data)
     (src / "good.txt").write_bytes((SAMPLE / "002_c893cae8a75fbf29.txt").read_bytes())
-    os.symlink(src / "missing-target.txt", src / "dangling.txt")
+    (src / "dangling.txt").symlink_to(src / "missing-target.txt")
     wh = tmp_path / "wh" / "newsledger.duckdb"
     summary = run_ingest(src, warehouse=wh)
     assert summary.status == "succeeded"
@@ -100,7 +101,8 @@ def test_bad_files_are_quarantined_and_the_run_goes_on(run_ingest, tmp_path: Pat
     loaded = {Path(r[0]).name for r in query(wh, "select source_path from documents")}
     assert loaded == {"good.txt", "latin.txt"}
     kept = [r[0] for r in query(wh, "select kept_copy from quarantine where kept_copy is not null")]
-    assert kept and all(Path(k).exists() for k in kept)
+    assert kept
+    assert all(Path(k).exists() for k in kept)
     # Most of this run's files were bad: a data-quality alert says so.
     assert query(wh, "select count(*) from alerts where check_name = 'run.quarantine_share'")[0][0] == 1
     assert summary.exit_code == 3
@@ -115,7 +117,8 @@ def test_changed_and_removed_files(run_ingest, sample_copy: Path, tmp_path: Path
     (sample_copy / "004_a7d85d194f1ac181.txt").unlink()
     (sample_copy / "copy_of_000.txt").write_bytes((sample_copy / "000_ffba5dac279b75cc.txt").read_bytes())
     summary = run_ingest(sample_copy, warehouse=wh)
-    assert summary.files_loaded == 2 and summary.files_skipped == 3
+    assert summary.files_loaded == 2
+    assert summary.files_skipped == 3
     assert query(wh, "select count(*) from documents where doc_id = ?", [old_id])[0][0] == 0
     assert query(wh, "select count(*) from sentences where doc_id = ?", [old_id])[0][0] == 0
     statuses = dict(query(wh, "select regexp_extract(path, '[^/]+$'), status from files"))

@@ -37,7 +37,8 @@ def _failed(findings) -> dict[str, object]:
 
 def test_gx_passes_a_clean_warehouse(tmp_path: Path) -> None:
     findings = validate(_warehouse(tmp_path / "ok.duckdb", bad=False), tmp_path / "docs")
-    assert findings and all(f.exception is None for f in findings)
+    assert findings
+    assert all(f.exception is None for f in findings)
     # the one finding is the short-article warning: a 20-character body is suspicious
     assert set(_failed(findings)) == {"documents.empty_share"}
     assert _failed(findings)["documents.empty_share"].severity == "warning"
@@ -49,9 +50,12 @@ def test_gx_fails_bad_rows_for_the_right_reason(tmp_path: Path) -> None:
     failed = _failed(findings)
     assert set(failed) == {"numbers.kind_in_set", "numbers.interval_ordered", "documents.empty_share"}
     kind = failed["numbers.kind_in_set"]
-    assert kind.exception is None and kind.unexpected_count == 1 and kind.severity == "error"
+    assert kind.exception is None
+    assert kind.unexpected_count == 1
+    assert kind.severity == "error"
     interval = failed["numbers.interval_ordered"]
-    assert interval.exception is None and interval.unexpected_count == 1
+    assert interval.exception is None
+    assert interval.unexpected_count == 1
     assert interval.rows[0]["number_id"] == "d1:0001"
 
 

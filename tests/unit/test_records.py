@@ -38,7 +38,8 @@ def test_parse_bytes_rejects_non_text(data: bytes, reason: str) -> None:
 def test_decode_recovers_certain_cp1252_and_says_so() -> None:
     text, note = decode("\u201cQuoted\u201d caf\u00e9 \u2013 5\u00b0".encode("cp1252"))
     assert text == "\u201cQuoted\u201d caf\u00e9 \u2013 5\u00b0"
-    assert note is not None and "decoded as cp1252" in note
+    assert note is not None
+    assert "decoded as cp1252" in note
 
 
 def test_decode_strips_utf8_bom() -> None:
@@ -49,7 +50,8 @@ def test_json_record_keeps_news_please_fields() -> None:
     data = json.dumps({"title": "T", "text": "Body 12.", "source_domain": "x.com", "junk": 1}).encode()
     (record,), rejections = parse_bytes("a.json", data, "json")
     assert rejections == []
-    assert record.raw_text == "Body 12." and record.source_format == "json"
+    assert record.raw_text == "Body 12."
+    assert record.source_format == "json"
     assert json.loads(record.meta_json or "{}") == {"title": "T", "source_domain": "x.com"}
     assert len(record.doc_id) == 16
 
@@ -66,7 +68,8 @@ def test_json_record_keeps_news_please_fields() -> None:
 )
 def test_json_rejections(data: bytes, reason: str) -> None:
     records, rejections = parse_bytes("a.json", data, "json")
-    assert records == [] and reason in rejections[0].reason
+    assert records == []
+    assert reason in rejections[0].reason
 
 
 def test_jsonl_good_lines_load_bad_lines_are_rejected() -> None:
@@ -81,7 +84,8 @@ def test_jsonl_good_lines_load_bad_lines_are_rejected() -> None:
 def test_same_content_same_doc_id() -> None:
     (a,), _ = parse_bytes("a.txt", b"Same text.", "txt")
     (b,), _ = parse_bytes("b.txt", b"Same text.", "txt")
-    assert a.doc_id == b.doc_id and a.source != b.source
+    assert a.doc_id == b.doc_id
+    assert a.source != b.source
 
 
 @settings(max_examples=300, deadline=None)

@@ -52,4 +52,5 @@ def test_conform_orders_casts_and_fills() -> None:
     out = conform(pl.DataFrame({"fact_id": ["f"], "number_id": ["n"], "extra": [1]}), "fact_mentions")
     assert out.columns == ["fact_id", "number_id"]
     out = conform(pl.DataFrame({"doc_id": ["d"]}), "sentences")
-    assert out.columns == [c.name for c in TABLES["sentences"]] and out["text"].to_list() == [None]
+    assert out.columns == [c.name for c in TABLES["sentences"]]
+    assert out["text"].to_list() == [None]

@@ -41,14 +41,29 @@ TITLE_WORDS = frozenset({
     "official", "coach", "manager", "ceo", "cfo", "founder", "executive", "economist",
     "professor", "researcher", "lawyer", "attorney", "counsel", "reporter", "correspondent",
     "editor", "author", "soldier", "police", "army", "military", "ministry", "presidential",
-    "house", "party", "opposition", "kremlin", "white", "trade", "economic", "chief of staff",
+    "house", "party", "opposition", "kremlin", "white", "trade", "economic",
+    # professions that open a sentence capitalised ("Physicist David Wright said")
+    "actor", "actress", "singer", "rapper", "star", "model", "comedian", "producer",
+    "filmmaker", "writer", "novelist", "journalist", "physicist", "scientist", "astronomer",
+    "doctor", "nurse", "player", "quarterback", "striker", "midfielder", "pitcher", "owner",
+    "boss", "coordinator", "activist", "campaigner", "candidate", "congressman",
+    "congresswoman", "lawmaker", "legislator", "mp", "mep", "pastor", "reverend", "rev",
+    "sheriff", "detective", "constable", "superintendent", "marshal", "secretary-general",
+    "co-founder", "cofounder", "president-elect", "businessman", "businesswoman",
+    "entrepreneur", "investor", "billionaire", "designer", "architect", "engineer",
+    "historian", "philosopher", "psychologist", "spokesmen", "columnist", "host", "anchor",
+    "presenter", "veteran", "survivor", "victim", "witness", "resident", "student",
+    "teacher", "principal", "dean", "chef", "athlete", "champion", "captain", "skipper",
 })
+
+# Honorifics: kept out of descriptions ("Mr Mohib" -> speaker Hamdullah Mohib, no description).
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "mx"})
 
 # Head nouns of organisations: "the committee said" is resolved to the last full mention
 # ("Tajikistan's national security committee") earlier in the document.
 ORG_HEADS = frozenset({
     "committee", "ministry", "government", "agency", "council", "service", "office",
-    "department", "commission", "police", "army", "military", "army", "kremlin", "embassy",
+    "department", "commission", "police", "army", "military", "kremlin", "embassy",
     "company", "group", "firm", "bank", "union", "court", "parliament", "administration",
     "authority", "authorities", "organisation", "organization", "party", "movement",
     "militants", "insurgents", "coalition", "alliance", "federation", "board", "bureau",
@@ -116,4 +131,34 @@ STOPWORDS = frozenset({
     "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by",
     "from", "is", "are", "was", "were", "be", "been", "it", "its", "that", "this", "we",
     "they", "he", "she", "i", "you", "not", "have", "has", "had", "will", "would", "as",
+})
+
+# Abbreviations whose full stop does not end a sentence ("Mr. Reul said").
+ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "sen", "rep",
+    "gov", "st", "jr", "sr", "inc", "corp", "co", "ltd", "no", "vs", "mt", "ft", "rev", "hon",
+    "u.s", "u.k", "u.n", "e.g", "i.e", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
+})
+
+# Words ending the text between two verbs that share a subject ("acknowledged ... but said").
+SHARED_SUBJECT_LINKS = frozenset({"and", "but", "or", "then", "by", "before", "after", "while"})
+
+# Prepositions starting an appositive after a name ("David Wright, of the Union of ...").
+APPOSITIVE_PREPOSITIONS = frozenset({"of", "from", "at", "with"})
+
+# Words after which a name belongs to a prepositional phrase, not to the speaker.
+NP_LINKS = frozenset({"of", "to", "for", "at", "in", "with", "from", "by", "on", "under"})
+
+# Auxiliaries that end a subject phrase ("Pyongyang has constantly threatened ...").
+AUXILIARIES = frozenset({
+    "is", "are", "was", "were", "has", "have", "had", "did", "does", "do", "will", "would",
+    "could", "should", "can", "may", "might", "must", "shall",
+})
+
+# Frequent irregular verbs that end a subject phrase ("The constitution came into effect").
+COMMON_VERBS = frozenset({
+    "came", "went", "took", "made", "gave", "got", "held", "met", "left", "found", "saw",
+    "became", "began", "kept", "led", "put", "ran", "sent", "set", "spent", "stood",
+    "won", "lost", "paid", "brought", "bought", "built", "chose", "fell", "felt", "knew",
+    "thought", "heard", "seems", "appears", "remains", "wants", "needs", "knows", "says",
 })

@@ -28,7 +28,7 @@ _COUNT_GROUPS: dict[str, tuple[str, ...]] = {
         "residents", "resident", "inhabitants", "citizens", "citizen", "men", "man", "women",
         "woman", "children", "child", "kids", "adults", "adult", "villagers", "nationals",
         "passengers", "victims", "victim", "bodies", "lives", "casualties", "fatalities",
-        "deaths", "dead", "killed", "died", "wounded", "injured", "survivors", "migrants",
+        "deaths", "survivors", "migrants",
         "refugees", "refugee", "asylum seekers", "evacuees", "families", "family", "members",
         "member", "staff", "workers", "worker", "employees", "employee", "students", "pupils",
         "teachers", "doctors", "nurses", "journalists", "reporters", "diplomats", "officials",
