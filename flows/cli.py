@@ -11,6 +11,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from flows.settings import get_settings
@@ -44,13 +52,22 @@ def ingest(
     (nothing changed), 2 bad usage, 4 another run holds the warehouse.
     """
     _quiet_prefect()
+    import flows.ingest
     from flows.extract import InputPathError
     from flows.ingest import run_ingest
     from flows.report import print_summary
     from warehouse.db import WarehouseBusyError
 
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                        MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True)
+    bar = progress.add_task("parsing and loading files", total=None)
+
+    def on_progress(done: int, total: int) -> None:
+        progress.update(bar, completed=done, total=total)
+
+    flows.ingest.progress_hook = on_progress
     try:
-        with console.status("ingesting (Prefect flow run)..."):
+        with progress:
             summary = run_ingest([str(p) for p in paths] if paths else None, str(_warehouse(warehouse)))
     except InputPathError as exc:
         console.print(f"[red]error:[/] {exc}")

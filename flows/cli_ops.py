@@ -9,8 +9,6 @@ import typer
 
 from flows.cli import WarehouseOpt, _quiet_prefect, _warehouse, app, console
 
-DEFAULT_INTERVAL_S = 3600.0
-
 
 @app.command()
 def serve(
@@ -39,8 +37,6 @@ def serve(
         except ValueError as exc:
             console.print(f"[red]error:[/] bad --cron {cron!r}: {exc}")
             raise typer.Exit(2) from None
-    elif interval is None:
-        interval = DEFAULT_INTERVAL_S
     from flows.settings import get_settings
 
     inputs = [p.absolute() for p in paths] if paths else [get_settings().sample_dir]

@@ -15,7 +15,7 @@ import secrets
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +46,9 @@ from transforms.stories import assign_stories, duplicates, stories
 from warehouse import db
 
 log = logging.getLogger("newsledger")
+
+# Set by the CLI to show progress: called with (files done, files to parse) after each batch.
+progress_hook: Callable[[int, int], None] | None = None
 
 
 class ValidationFailedError(RuntimeError):
@@ -119,7 +122,7 @@ def _delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> Non
 
 @task(name="load_batch", cache_policy=NO_CACHE)
 def load_batch(con: duckdb.DuckDBPyConnection, result: ReadResult, parsed: ParsedBatch, run_id: str,
-               settings: Settings, summary: RunSummary) -> None:
+               settings: Settings, summary: RunSummary, ledger: dict[str, LedgerRow]) -> None:
     """Write one parsed batch into the stage: documents and their rows, files, quarantine."""
     now = datetime.now(UTC)
     existing = set(db.fetch_frame(con, "select doc_id from documents")["doc_id"].to_list()) if parsed.documents.height else set()
@@ -133,17 +136,18 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: ReadResult, parsed: Parse
     summary.documents_added += len(new_ids)
 
     ledger_rows, retired = [], []
-    old = _ledger(con)
     touched = set(result.unchanged)
     summary.files_skipped += len(touched)
-    for path, (size, mtime, digest, status, doc_ids) in result.files.items():
-        previous = old.get(path)
+    claimed: set[str] = set()  # doc ids a path of this batch already carries
+    for path, (size, mtime, digest, status, doc_ids) in sorted(result.files.items()):
+        previous = ledger.get(path)
         if path not in touched:
-            if status == "loaded" and doc_ids and all(d in existing for d in doc_ids):
+            if status == "loaded" and doc_ids and all(d in existing or d in claimed for d in doc_ids):
                 # Same content as a document already loaded under another path.
                 status = "duplicate" if previous is None or previous.doc_id not in doc_ids else previous.status
             if previous and previous.doc_id and previous.doc_id not in doc_ids:
                 retired.append(previous.doc_id)  # the file changed: its old content is superseded
+            claimed.update(doc_ids)
             if status in ("loaded", "duplicate"):
                 summary.files_loaded += 1
             else:
@@ -215,10 +219,10 @@ def derive_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @task(name="validate_warehouse", cache_policy=NO_CACHE)
-def validate_warehouse(stage: Path, docs_dir: Path) -> list[dict[str, Any]]:
+def validate_warehouse(stage: Path, docs_dir: Path | None) -> list[dict[str, Any]]:
     """Run the GX suites on the closed stage file in a child process (see expectations.validate)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "expectations.validate", str(stage), str(docs_dir)],
+        [sys.executable, "-m", "expectations.validate", str(stage), *([str(docs_dir)] if docs_dir else [])],
         capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
@@ -334,12 +338,18 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
             parse_files.submit(b, {e.path: ledger[e.path] for e in b if e.path in ledger}, settings.max_file_bytes)
             for b in batches
         ]
-        for fut in futures:
+        done = 0
+        if progress_hook:
+            progress_hook(0, len(todo))
+        for fut, batch in zip(futures, batches, strict=True):
             result, parsed, batch_times = fut.result()
+            done += len(batch)
+            if progress_hook:
+                progress_hook(done, len(todo))
             for k, v in batch_times.items():
                 times[k] = times.get(k, 0.0) + v
             with _timed(times, "load"):
-                load_batch(con, result, parsed, summary.run_id, settings, summary)
+                load_batch(con, result, parsed, summary.run_id, settings, summary, ledger)
         with _timed(times, "load"):
             _mark_removed(con, inputs, seen, summary.run_id)
         with _timed(times, "derive"):
@@ -350,7 +360,7 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
     finally:
         con.close()
     with _timed(times, "validate"):
-        findings = validate_warehouse(stage, settings.docs_dir)
+        findings = validate_warehouse(stage, settings.docs_dir if settings.build_data_docs else None)
     errors = [f for f in findings if not f["success"] and f["severity"] == "error"]
     con = db.connect(stage)
     try:

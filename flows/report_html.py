@@ -94,7 +94,7 @@ def render_report(data: ReportData, *, warehouse: Path, docs_link: str, has_docs
         "<p class='muted'>Each chart shows what every outlet reported for one fact, over publication time. "
         "A bar is the interval the words allow (\"about 1,000\", \"between 30 and 40\"); a dot is a single value; "
         "a side that the words leave open (\"more than 1,000\", \"fewer than 25\") runs to the edge of the plot "
-        "and ends in an arrow. The shaded band is the interval every report agrees on. Reports that "
+        "and ends in an arrow. The shaded band is the interval every report agrees on (for a revised fact: the latest reports). Reports that "
         "overlap are compatible; reports that do not overlap are in conflict.</p>"
     )
     if data.stories.is_empty():
@@ -178,6 +178,8 @@ def _fact_block(fact: dict[str, Any], reports: pl.DataFrame, plotly_state: dict[
     e = html.escape
     if fact["low"] is not None and fact["high"] is not None and fact["low"] > fact["high"]:
         agreed = "no interval is compatible with every report"
+    elif fact["status"] == "revised":
+        agreed = f"the latest reports agree on [{_num(fact['low']) or '-∞'}, {_num(fact['high']) or '∞'}]"
     else:
         agreed = f"compatible interval [{_num(fact['low']) or '-∞'}, {_num(fact['high']) or '∞'}]"
     best = f", best value {_num(fact['value'])}" if fact["value"] is not None else ""

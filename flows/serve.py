@@ -10,6 +10,7 @@ also gets ``PR_SET_PDEATHSIG`` so that even a SIGKILL of this process takes it d
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import os
@@ -17,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 DEPLOYMENT_NAME = "scheduled"
+DEFAULT_INTERVAL_S = 3600.0
 HEALTH_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 10.0
 _PR_SET_PDEATHSIG = 1
@@ -172,9 +175,22 @@ def prefect_api(warehouse: Path, *, port: int | None = None, log: Any = print) -
         yield handle
     finally:
         os.environ.pop("PREFECT_API_URL", None)
-        if handle.process is not None:
-            stop_process_group(handle.process)
-            log("prefect server stopped")
+        with _signals_ignored():  # a second Ctrl-C must not leave the server running
+            stop_process_group(handle.process)  # type: ignore[arg-type]
+        log("prefect server stopped")
+
+
+@contextlib.contextmanager
+def _signals_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in saved.items():
+            signal.signal(s, h)
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:
@@ -184,10 +200,13 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
 def serve(paths: list[Path], warehouse: Path, *, cron: str | None = None, interval: float | None = None,
           name: str = DEPLOYMENT_NAME, port: int | None = None, log: Any = print) -> None:
     """Serve ``ingest`` on a schedule until interrupted; stop everything it started."""
+    if cron is None and interval is None:
+        interval = DEFAULT_INTERVAL_S
     # SIGTERM before Prefect's runner installs its own handler must still run our cleanup.
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         with prefect_api(warehouse, port=port, log=log) as handle:
+            from prefect.runner import Runner
             from prefect.settings import PREFECT_API_URL, temporary_settings
             from prefect.types.entrypoint import EntrypointType
 
@@ -197,21 +216,36 @@ def serve(paths: list[Path], warehouse: Path, *, cron: str | None = None, interv
                 log(f"serving flow 'ingest' as deployment 'ingest/{name}' "
                     f"({'cron ' + cron if cron else f'every {interval:g} s'}) on {[str(p) for p in paths]} "
                     f"-> {warehouse}; Ctrl-C stops")
+                # A deployment (not `ingest.serve`) so that each run imports `flows.ingest` in a
+                # fresh `python -m prefect.engine` process: `Flow.serve` pickles the function by
+                # value, which loses the module globals its (postponed) annotations name.
+                deployment = ingest.to_deployment(
+                    name=name, cron=cron, interval=interval,
+                    parameters={"paths": [str(p) for p in paths], "warehouse": str(warehouse)},
+                    description="newsledger scheduled ingest (newsledger serve)",
+                    entrypoint_type=EntrypointType.MODULE_PATH,
+                )
+                runner = _sigterm_as_sigint(Runner)(name=f"newsledger-{name}", pause_on_shutdown=True, limit=1)
+                runner.add_deployment(deployment)
                 try:
-                    ingest.serve(
-                        name=name, cron=cron, interval=interval, limit=1,
-                        parameters={"paths": [str(p) for p in paths], "warehouse": str(warehouse)},
-                        description="newsledger scheduled ingest (newsledger serve)",
-                        entrypoint_type=EntrypointType.MODULE_PATH, print_starting_message=False,
-                    )
-                except SystemExit:  # Prefect's runner exits on SIGTERM after stopping itself
-                    pass
+                    asyncio.run(runner.start())
                 finally:
-                    _stop_descendants_except(handle)
+                    with _signals_ignored():
+                        _stop_descendants_except(handle)
     except KeyboardInterrupt:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _sigterm_as_sigint(runner_cls: Any) -> Any:
+    """A Runner whose SIGTERM handling is Ctrl-C's (Prefect's own calls an async stop unawaited)."""
+
+    class _Runner(runner_cls):  # type: ignore[misc,valid-type]
+        def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+            signal.raise_signal(signal.SIGINT)
+
+    return _Runner
 
 
 def _stop_descendants_except(handle: ServerHandle) -> None:

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
                                   description="How long a run waits for another run's lock.")
     quarantine_alert_share: float = Field(0.2, ge=0, le=1,
                                           description="Alert when a run quarantines more than this share of its files.")
+    build_data_docs: bool = Field(True, description="Build GX Data Docs on every run (warehouse/docs/).")
     alert_webhook_url: str | None = Field(None, description="POST alerts as JSON here (optional).")
     task_runner: str = Field("thread", description="thread (default) or dask.")
     dask_address: str | None = Field(None, description="Existing Dask scheduler; else a local cluster.")

@@ -12,6 +12,8 @@ os.environ.update({
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+    # Data Docs rendering is most of GX's time; the tests that check the docs turn it back on.
+    "NEWSLEDGER_BUILD_DATA_DOCS": "false",
 })
 os.environ.pop("PREFECT_API_URL", None)
 

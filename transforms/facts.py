@@ -26,19 +26,23 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import polars as pl
 
 from transforms import schema
 from transforms.lexicon.facts import (
-    BACKGROUND_MARKERS,
+    CLAUSE_MARKERS,
     CONVERSION_SLACK,
     COUNTABLE_KINDS,
+    EVENT_PREDICATES,
     MONTHS,
     NON_ANCHORS,
     NON_UNITS,
+    PHRASE_MARKERS,
+    PREDICATE_KINDS,
     PREDICATES,
     ROUND_NUMBER_BAND,
     STOPWORDS,
@@ -56,6 +60,15 @@ _WINDOW_BEFORE, _WINDOW_AFTER = 10, 12
 _PRED_AFTER, _PRED_BEFORE = 10, 8
 # Mentions without a predicate join when their context words overlap at least this much.
 _MIN_JACCARD = 0.2
+# An outlier without an event verb stays in a fact (and makes a conflict) only when it shares
+# an uncommon proper noun or this many uncommon context words with the consensus.
+_MIN_SHARED_WORDS = 2
+# Value identity links mentions only for values at least this large, within this share.
+_SPECIFIC_VALUE = 10.0
+_SAME_VALUE_SHARE = 0.02
+_POINT_QUALIFIERS = ("exact", "approximate")
+# An outlier published further than this from every consensus report is not a conflict.
+_REPORT_WINDOW = timedelta(days=7)
 # A proper noun in at least this share of a story's documents is the story's own (not an anchor).
 _UBIQUITOUS_SHARE = 0.5
 
@@ -80,6 +93,10 @@ class _Mention:
     anchors: frozenset[str] = field(default_factory=frozenset)
     words: frozenset[str] = field(default_factory=frozenset)
     place: str | None = None
+    sentence_key: tuple[str, int] = ("", 0)
+    names: frozenset[str] = field(default_factory=frozenset)  # proper nouns of the whole sentence
+    paren: bool = False  # written in parentheses right after another value (a conversion)
+    prev_id: str | None = None  # the mention before it in the same sentence
 
 
 def _unit_tokens(unit: str | None) -> set[str]:
@@ -87,24 +104,26 @@ def _unit_tokens(unit: str | None) -> set[str]:
 
 
 def _marker(before: list[str], after: list[str], sentence: str, published_at: datetime | None) -> str | None:
-    window = " " + " ".join(w.lower() for w in before[-4:] + after) + " "
-    found = next((m for m in BACKGROUND_MARKERS if f" {m} " in window), None)
+    phrase = " " + " ".join(w.lower() for w in before[-2:] + after[:3]) + " "
+    found = next((m for m in PHRASE_MARKERS if f" {m} " in phrase), None)
+    clause = " " + " ".join(w.lower() for w in before[-4:] + after) + " "
+    found = found or next((m for m in CLAUSE_MARKERS if f" {m} " in clause), None)
     if found or published_at is None:
         return found
     for y in _YEAR.findall(sentence):
         if int(y) != published_at.year:
             return f"in {y}"
     lowered = [w.lower() for w in before[-6:] + after]
-    for prev, w in zip(lowered, lowered[1:], strict=False):
+    for prev, w in pairwise(lowered):
         if w in MONTHS and prev in ("in", "on", "since") and MONTHS[w] != published_at.month:
             return f"in {w.title()}"
     return None
 
 
 def context(sentence: str, start: int, end: int, unit: str | None = None,
-            published_at: datetime | None = None) -> tuple[str | None, str | None, frozenset[str]]:
+            published_at: datetime | None = None, kind: str = "count") -> tuple[str | None, str | None, frozenset[str]]:
     """Predicate class, background marker and subject modifiers of a mention in its sentence."""
-    pred, _, marker, mods = _read(sentence, start, end, unit, published_at)
+    pred, _, marker, mods = _read(sentence, start, end, unit, published_at, kind)
     return pred, marker, mods
 
 
@@ -119,20 +138,19 @@ def _clause(sentence: str, start: int, end: int) -> tuple[str, str]:
     return before, after[: cut.start()] if cut else after
 
 
-def _read(sentence: str, start: int, end: int, unit: str | None,
-          published_at: datetime | None) -> tuple[str | None, str | None, str | None, frozenset[str]]:
+def _read(sentence: str, start: int, end: int, unit: str | None, published_at: datetime | None,
+          kind: str) -> tuple[str | None, str | None, str | None, frozenset[str]]:
     before_text, after_text = _clause(sentence, start, end)
     before, after = _WORD.findall(before_text), _WORD.findall(after_text)
-    skip = _unit_tokens(unit)
     pred, pred_word, best = None, None, float("inf")
     for i, w in enumerate(after[:_PRED_AFTER]):
-        if w.lower() in PREDICATES and w.lower() not in skip:
+        if kind in PREDICATE_KINDS.get(PREDICATES.get(w.lower(), ""), ()):
             pred, pred_word, best = PREDICATES[w.lower()], w, i
             break
     for i, w in enumerate(reversed(before[-_PRED_BEFORE:])):
         if i + 0.5 >= best:
             break
-        if w.lower() in PREDICATES:
+        if kind in PREDICATE_KINDS.get(PREDICATES.get(w.lower(), ""), ()):
             pred, pred_word = PREDICATES[w.lower()], w
             break
     marker = _marker(before, after[:12], sentence, published_at)
@@ -147,8 +165,9 @@ def _anchors_and_words(sentence: str, start: int, end: int, unit: str | None) ->
     after = _WORD.findall(sentence[end:])[:_WINDOW_AFTER]
     skip = _unit_tokens(unit)
     anchors = frozenset(
-        w.rstrip("'’s") for w in before + after
+        re.sub(r"['’]s?$", "", w) for w in before + after
         if w[0].isupper() and w not in NON_ANCHORS and w not in SUBJECT_MODIFIERS
+        and w.lower() not in STOPWORDS
         and w.lower() not in MONTHS and len(w) > 2
     )
     words = frozenset(
@@ -178,7 +197,7 @@ def _band(m: _Mention) -> tuple[float, float]:
     hi = m.high if m.high is not None else float("inf")
     if m.qualifier == "exact" and m.value is not None:
         v = m.value
-        slack = abs(v) * CONVERSION_SLACK
+        slack = abs(v) * CONVERSION_SLACK if m.kind in ("measure", "duration") else 0.0
         raw = round(abs(v) / _unit_factor(m))  # round-number test in the written unit
         if raw >= 100 and raw % 10 == 0:
             step = 10 ** (len(str(raw)) - len(str(raw).rstrip("0")))
@@ -217,8 +236,8 @@ def _verdict(ms: list[_Mention]) -> tuple[str, float, float, float | None]:
         for m in dated:
             by_time[m.published_at].append(m)
         steps = [_intersection(g) for _, g in sorted(by_time.items())]
-        rising = all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(steps, steps[1:], strict=False))
-        falling = all(a[0] >= b[0] and a[1] >= b[1] for a, b in zip(steps, steps[1:], strict=False))
+        rising = all(a[0] <= b[0] and a[1] <= b[1] for a, b in pairwise(steps))
+        falling = all(a[0] >= b[0] and a[1] >= b[1] for a, b in pairwise(steps))
         if llo <= lhi and all(s[0] <= s[1] for s in steps) and (rising or falling):
             best = next((m.value for m in latest if m.value is not None), None)
             return "revised", llo, lhi, best
@@ -235,10 +254,10 @@ def _most_common(items: Iterable[str | None]) -> str | None:
 
 
 def _label(ms: list[_Mention]) -> str:
-    unit = _most_common(m.unit for m in ms) or ms[0].dim or ms[0].kind
+    unit = _most_common(m.unit for m in ms if m.unit and m.unit.lower() not in PREDICATES) or ms[0].dim or ms[0].kind
     parts = [unit]
-    if ms[0].predicate:
-        parts.append((_most_common(m.pred_word.lower() for m in ms if m.pred_word) or ms[0].predicate))
+    if any(m.predicate for m in ms):
+        parts.append(_most_common(m.pred_word.lower() for m in ms if m.pred_word) or "")
     place = _most_common(m.place for m in ms)
     if place:
         parts.append(place)
@@ -266,10 +285,14 @@ def facts(numbers: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFram
         .sort("doc_id", "char_start")
     )
     by_story: dict[str, list[_Mention]] = defaultdict(list)
+    prev: _Mention | None = None
     for r in joined.iter_rows(named=True):
         m = _mention(r)
         if m is not None:
+            if prev is not None and prev.sentence_key == m.sentence_key:
+                m.prev_id = prev.number_id
             by_story[r["story_id"]].append(m)
+            prev = m
     fact_rows: list[dict[str, Any]] = []
     link_rows: list[dict[str, str]] = []
     for story_id, ms in by_story.items():
@@ -302,42 +325,69 @@ def _mention(r: dict[str, Any]) -> _Mention | None:
     dim, factor = _dimension(r["kind"], r["unit_group"])
     if r["kind"] == "duration" and dim is None:
         return None
-    pred, pred_word, marker, mods = _read(sentence, start, end, r["unit"], r["published_at"])
+    pred, pred_word, marker, mods = _read(sentence, start, end, r["unit"], r["published_at"], r["kind"])
     anchors, words = _anchors_and_words(sentence, start, end, r["unit"])
     place_m = _PLACE.search(sentence, end)
     place = f"{place_m.group(1)} {place_m.group(2).strip()}" if place_m and pred else None
+    paren = sentence[max(0, start - 2):start].endswith("(")
     return _Mention(
         r["number_id"], r["doc_id"], r["duplicate_of"] or r["doc_id"], r["published_at"],
         _scale(r["low"], factor), _scale(r["high"], factor), _scale(r["value"], factor),
         r["qualifier"], r["kind"], dim, r["unit_group"] if r["kind"] in ("measure", "duration") else r["unit"],
         pred, pred_word, marker, mods, anchors, words, place,
+        sentence_key=(r["doc_id"], r["sentence_no"]), paren=paren, names=_names(sentence),
     )
+
+
+def _names(sentence: str) -> frozenset[str]:
+    return frozenset(re.sub(r"['’]s?$", "", w) for w in _WORD.findall(sentence) if w[0].isupper())
 
 
 def _story_facts(ms: list[_Mention]) -> list[list[_Mention]]:
     """Partition one story's mentions into facts."""
     n_docs = len({m.doc_id for m in ms})
     df: Counter[str] = Counter()
-    for doc_anchors in _by_doc_anchors(ms).values():
+    for doc_anchors in _by_doc_terms(ms).values():
         df.update(doc_anchors)
     common = {a for a, n in df.items() if n_docs >= 2 and n >= _UBIQUITOUS_SHARE * n_docs}
     blocks: dict[tuple[Any, ...], list[_Mention]] = defaultdict(list)
     for m in ms:
-        blocks[(m.kind, m.predicate, m.marker)].append(m)
+        blocks[(m.kind, m.marker)].append(m)
     out: list[list[_Mention]] = []
     for block in blocks.values():
         for by_dim in _split_by_dimension(block):
             for part in _split_by_subject(by_dim):
-                groups = [part] if part[0].predicate else _link_by_context(part, common)
-                for g in groups:
+                for g in _link_part(part, common):
                     out.extend(_settle(g, common))
     return out
 
 
-def _by_doc_anchors(ms: list[_Mention]) -> dict[str, set[str]]:
+def _link_part(part: list[_Mention], common: set[str]) -> list[list[_Mention]]:
+    """Mentions with a predicate link within their predicate class; a group of mentions
+    without one joins the single predicate group it is similar to (else stays apart)."""
+    by_pred: dict[str, list[_Mention]] = defaultdict(list)
+    loose: list[_Mention] = []
+    for m in part:
+        if m.predicate:
+            by_pred[m.predicate].append(m)
+        else:
+            loose.append(m)
+    comps = [c for group in by_pred.values() for c in _link_by_context(group, common)]
+    for comp in _link_by_context(loose, common):
+        hits = [c for c in comps
+                if any(_similar(n, p, common, by_predicate=False) for n in comp for p in c)]
+        if len(hits) == 1:
+            hits[0].extend(comp)
+        else:
+            comps.append(comp)
+    return comps
+
+
+def _by_doc_terms(ms: list[_Mention]) -> dict[str, set[str]]:
+    """Proper nouns (as written) and context words (lower case) of each document's mentions."""
     per_doc: dict[str, set[str]] = defaultdict(set)
     for m in ms:
-        per_doc[m.doc_id] |= m.anchors
+        per_doc[m.doc_id] |= m.names | m.words
     return per_doc
 
 
@@ -371,14 +421,49 @@ def _split_by_subject(ms: list[_Mention]) -> list[list[_Mention]]:
     return parts
 
 
-def _similar(a: _Mention, b: _Mention, common: set[str]) -> bool:
+def _overlap(a: _Mention, b: _Mention) -> bool:
+    x, y = _band(a), _band(b)
+    return x[0] <= y[1] and y[0] <= x[1]
+
+
+def _same_value(a: _Mention, b: _Mention) -> bool:
+    """The same specific value (>= 10, within 2%), or the same bound, in one dimension."""
+    if a.dim is None or b.dim is None:
+        return False
+    if a.qualifier in _POINT_QUALIFIERS and b.qualifier in _POINT_QUALIFIERS:
+        if a.value is None or b.value is None:
+            return False
+        top = max(abs(a.value), abs(b.value))
+        return top >= _SPECIFIC_VALUE and abs(a.value - b.value) <= _SAME_VALUE_SHARE * top
+    bound = (a.low or a.high or 0.0)
+    return (a.qualifier == b.qualifier and (a.low, a.high) == (b.low, b.high)
+            and abs(bound) >= _SPECIFIC_VALUE)
+
+
+def _similar(a: _Mention, b: _Mention, common: set[str], by_predicate: bool = True,
+             by_value: bool = True) -> bool:
+    """Evidence that two mentions of one block report the same quantity."""
+    if a.sentence_key == b.sentence_key:
+        # Two values in one sentence are two quantities, unless one converts the other.
+        return (a.paren and a.prev_id == b.number_id) or (b.paren and b.prev_id == a.number_id)
+    if by_predicate and a.marker is None and a.predicate in EVENT_PREDICATES and a.predicate == b.predicate:
+        return True  # the story's event verb (fled, killed, ...) is evidence enough
+    if a.published_at and b.published_at and abs(a.published_at - b.published_at) > _REPORT_WINDOW:
+        return False  # weeks apart: another launch, another year's figure
+    if by_value and a.marker is None and b.marker is None and _same_value(a, b):
+        return True  # "27 engines" and "27 engines", "2,300 miles" and "3,700 km"
     if (a.anchors - common) & (b.anchors - common):
         return True
+    shared = a.words & b.words
     union = a.words | b.words
-    return bool(union) and len(a.words & b.words) / len(union) >= _MIN_JACCARD
+    if union and len(shared) / len(union) >= _MIN_JACCARD:
+        return True
+    # Agreeing values need less: some shared uncommon context words.
+    return len(shared - common) >= _MIN_SHARED_WORDS and _overlap(a, b)
 
 
-def _link_by_context(ms: list[_Mention], common: set[str]) -> list[list[_Mention]]:
+def _link_by_context(ms: list[_Mention], common: set[str], by_predicate: bool = True,
+                     by_value: bool = True) -> list[list[_Mention]]:
     """Connected components of the 'similar context' relation (groups here are small)."""
     parent = list(range(len(ms)))
 
@@ -390,7 +475,7 @@ def _link_by_context(ms: list[_Mention], common: set[str]) -> list[list[_Mention
 
     for i in range(len(ms)):
         for j in range(i + 1, len(ms)):
-            if find(i) != find(j) and _similar(ms[i], ms[j], common):
+            if find(i) != find(j) and _similar(ms[i], ms[j], common, by_predicate, by_value):
                 parent[find(i)] = find(j)
     comps: dict[int, list[_Mention]] = defaultdict(list)
     for i, m in enumerate(ms):
@@ -398,52 +483,65 @@ def _link_by_context(ms: list[_Mention], common: set[str]) -> list[list[_Mention
     return list(comps.values())
 
 
-def _weak(m: _Mention, group: list[_Mention], common: set[str]) -> bool:
-    """Weakly linked: names an uncommon proper noun no other mention names, or shares no
-    context word with any other mention of the group."""
-    others = [o for o in group if o is not m]
-    other_anchors = set().union(*(o.anchors for o in others)) if others else set()
-    if (m.anchors - common) - other_anchors:
-        return True
-    return not any(m.words & o.words for o in others)
-
-
 def _agrees(ms: list[_Mention]) -> bool:
     return _verdict(ms)[0] in ("consistent", "single_source")
 
 
-def _peel_by_anchor(group: list[_Mention], common: set[str]) -> tuple[list[list[_Mention]], list[_Mention]]:
-    """Peel off mentions naming one uncommon proper noun (a sub-place, another event's place)
-    when they agree among themselves, until the rest agrees: "six districts of Badakhshan"
-    against "dozens of districts". Returns the peeled groups and the rest."""
-    peeled: list[list[_Mention]] = []
-    rest = group
-    counts = Counter(a for m in group for a in m.anchors - common)
-    for anchor, _ in counts.most_common():
-        if _agrees(rest):
-            break
-        named = [m for m in rest if anchor in m.anchors]
-        if named and len(named) < len(rest) and _agrees(named):
-            peeled.append(named)
-            rest = [m for m in rest if anchor not in m.anchors]
-    return peeled, rest
+def _consensus(ms: list[_Mention]) -> list[_Mention]:
+    """The largest set of mentions whose intervals share one value (a sweep over the ends)."""
+    events = sorted([(_band(m)[0], 0, i) for i, m in enumerate(ms)] + [(_band(m)[1], 1, i) for i, m in enumerate(ms)])
+    open_now: set[int] = set()
+    best: set[int] = set()
+    for _, end, i in events:
+        if end:
+            open_now.discard(i)
+        else:
+            open_now.add(i)
+            if len(open_now) > len(best):
+                best = set(open_now)
+    return [m for i, m in enumerate(ms) if i in best]
+
+
+def _foreign(m: _Mention, core: list[_Mention], common: set[str]) -> bool:
+    """An outlier only weakly tied to the consensus, so its disagreement is no conflict: a
+    bare number; one naming an uncommon proper noun no consensus mention names (another
+    place or event); one from a document that also gives a consensus value; for the story's
+    event verb, one sharing no context word at all with the consensus; for another predicate,
+    one sharing neither an uncommon proper noun nor two uncommon words with a consensus
+    mention; without a predicate, one not sharing both."""
+    if m.dim is None:
+        return True  # "Paddock, 64,", "1 of 30": may support a fact, never contradict it
+    core_anchors = set().union(*(c.anchors for c in core))
+    if (m.anchors - common) - core_anchors:
+        return True
+    times = [c.published_at for c in core if c.published_at is not None]
+    if m.published_at is not None and times and min(abs(m.published_at - t) for t in times) > _REPORT_WINDOW:
+        return True  # weeks apart: another event of a long story, or a background figure
+    if any(c.doc_id == m.doc_id for c in core):
+        return True  # one article giving two values: two quantities (or an update), not a conflict
+    if m.predicate in EVENT_PREDICATES:
+        return not any((m.words & c.words) or (m.anchors & c.anchors) for c in core)
+    shares_anchor = bool((m.anchors - common) & core_anchors)
+    shares_words = any(len((m.words - common) & c.words) >= _MIN_SHARED_WORDS for c in core)
+    return not (shares_anchor and shares_words)
 
 
 def _settle(group: list[_Mention], common: set[str]) -> list[list[_Mention]]:
-    """Split off weakly linked mentions that disagree, before a conflict or revision is called."""
+    """Before a conflict or revision is called, split off the outliers that disagree with the
+    consensus and are only weakly tied to it: a false conflict becomes a false alert."""
     if len(group) < 2 or _agrees(group):
         return [group]
-    peeled, group = _peel_by_anchor(group, common)
-    if len(group) < 2 or _agrees(group):
-        return [*peeled, group]
-    strong = [m for m in group if not _weak(m, group, common)]
-    weak = [m for m in group if _weak(m, group, common)]
-    if not strong:
-        return [*peeled, *([m] for m in group)]
-    kept, alone = list(strong), []
-    for m in weak:
-        if _verdict([*kept, m])[0] in ("consistent", "single_source") or _verdict(kept)[0] == _verdict([*kept, m])[0] == "revised":
-            kept.append(m)
-        else:
-            alone.append([m])
-    return [*peeled, kept, *alone]
+    core = _consensus(group)
+    kept = list(core)
+    alone: list[_Mention] = []
+    for m in group:
+        if any(m is c for c in core):
+            continue
+        (alone if _foreign(m, core, common) else kept).append(m)
+    # Split-off outliers that share context (not just the verb) stay together, when they agree.
+    rest = [g for part in _link_by_context(alone, common, by_predicate=False, by_value=False) for g in _settle_alone(part)]
+    return [kept, *rest]
+
+
+def _settle_alone(part: list[_Mention]) -> list[list[_Mention]]:
+    return [part] if _agrees(part) else [[m] for m in part]

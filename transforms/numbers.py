@@ -49,7 +49,7 @@ def _alt(words: object) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
 
 
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?[½⅓⅔¼¾]?"
 _MONTH_NAMES = [m.capitalize() for m in W.MONTHS] + [m.upper() for m in W.MONTHS if len(m) > 3]
 _MONTH = rf"(?:{_alt(_MONTH_NAMES)})"
 _WORD_TOKEN = _alt([*W.UNITS, *W.TENS, *W.SCALES, *W.DOZEN_WORDS])
@@ -62,8 +62,9 @@ _CANDIDATE = re.compile(
   | (?P<mdate>\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!:)(?:,?\s+\d{{4}}\b(?![,.]\d))?)
   | (?P<ddate>\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s+\d{{4}}\b(?![,.]\d))?)
   | (?P<mydate>\b{_MONTH}\.?,?\s+\d{{4}}\b(?![,.]\d))
-  | (?P<sdate>\b\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\b(?!/))
+  | (?P<sdate>\b\d+/\d+(?:/\d{{2,4}})?(?:st|nd|rd|th)?\b(?!/))
   | (?P<time>\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s?(?i:[ap]\.m\.|[ap]m\b))?(?:\s?(?:{_TZ})\b)?
+      |\b\d{{1,2}}\.\d{{2}}\s?(?i:[ap]\.m\.|[ap]m\b)
       |\b\d{{1,2}}\s?(?:[ap]\.m\.|[ap]m\b|[AP]M\b)
       |\b\d{{4}}\s?(?:{_TZ}|hrs)\b)
   | (?P<phone>\+\d{{1,3}}[\s.-]?\(?\d{{1,4}}\)?(?:[\s.-]?\d{{2,4}}){{2,4}}\b
@@ -73,10 +74,10 @@ _CANDIDATE = re.compile(
   | (?P<vague>\b(?i:{_alt(W.VAGUE)})\b)
   | (?P<fracw>\b(?i:(?:one|two|three|four|five|nine|a)[\s-]+(?:{_alt(W.FRACTIONS)})|half)\b
       (?=\s+(?:of|the)\b))
+  | (?P<ordw>\b(?i:(?:(?:{_alt(W.TENS)})-)(?:{_alt(W.ORDINAL_TAILS)})|(?:{_alt(W.ORDINAL_UNITS)}))\b)
   | (?P<words>\b(?i:(?:a|an|half(?:\s+an?)?)\s+(?={_SCALE_WORDS}))?
       (?i:(?:{_WORD_TOKEN})(?:(?:-|\s+and\s+a\s+half\s+|\s+and\s+|\s+a\s+(?={_SCALE_WORDS})|\s+)(?:{_WORD_TOKEN}))*)
       (?i:\s+and\s+a\s+half)?\b)
-  | (?P<ordw>\b(?i:(?:(?:{_alt(W.TENS)})-)(?:{_alt(W.ORDINAL_TAILS)})|(?:{_alt(W.ORDINAL_UNITS)}))\b)
   | (?P<digits>{_DIGITS}|[½⅓⅔¼¾])
     """,
     re.VERBOSE,
@@ -84,21 +85,27 @@ _CANDIDATE = re.compile(
 
 # Right context, matched at the end of a value.
 _ABBR = re.compile(r"(?:mln|mn|bn|bln|trn|tn|k|K|m|b)\b|\s(?:mln|mn|bn|tn)\b")
-_SCALE_AFTER = re.compile(rf"(?:\s+|-)(?i:({_alt(W.SCALES)}))\b(?!-)")
+_SCALE_AFTER = re.compile(rf"(?:\s*|-)(?i:({_alt(W.SCALES)}))\b(?!-)")
 _PERCENT = re.compile(r"\s?%|\s?(?i:per\s?cent|percent|pct)\b|\s(?i:percentage\s+points?)\b")
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—)\s*|\s+(?:to|and|or)\s+|\s*(?:-|–)\s*")
 _POST_QUAL = re.compile(rf"\s+(?i:({_alt(W.POST_QUALIFIERS)}))\b|(\+)|-(plus)\b")
 _ORD_SUFFIX = re.compile(r"(?:st|nd|rd|th)\b")
 _DECADE = re.compile(r"s\b")
 _ALNUM = re.compile(r"[A-Za-z\d]+")
+_LIST_JOIN = re.compile(r",?\s+(?:and|or|to|&)\s+|,\s+")
+_CURRENCY_AT = re.compile(rf"(?i:{_alt(W.CURRENCY_PREFIXES)})\s?")
+_LABEL_TAIL = re.compile(r"[-–]\d+\b")
+_AGE_GLUED = re.compile(r"(?:yo|y\.o\.|yrs?\.?\s+old)\b")
+_YEAR_AND = re.compile(r"\s*(?:–|-|\s+to\s+|\s+and\s+)\s*(\d{4})\b")
 _YEAR_RANGE_TAIL = re.compile(r"[-–/](\d{4}|\d{2})\b")
-_HYPHEN_UNIT = re.compile(r"-(?:and-a-half-)?([a-z]+)(-old\b)?")
+_HYPHEN_UNIT = re.compile(r"-(?:and-a-half-)?([A-Za-z]+)\b(-old\b)?")
 _AGE_AFTER = re.compile(r"\s+(years?|yrs?)[\s-]+old\b")
 _CURRENCY_AFTER = re.compile(rf"\s+(?i:({_alt(W.CURRENCY_WORDS)}))\b")
 _MEASURE_AFTER = re.compile(
     rf"(\s?)({_alt(k for k in U.MEASURE_UNITS if not k.isalpha() or k.isupper())}|(?i:{_alt(k for k in U.MEASURE_UNITS if k.isalpha())}))(?![\w/²])"
 )
-_DURATION_AFTER = re.compile(rf"\s+(?i:({_alt(U.DURATION_UNITS)}))\b")
+_DURATION_AFTER = re.compile(rf"\s*(?i:({_alt(U.DURATION_UNITS)}))\b")
+_DURATION_GLUED = re.compile(rf"(?i:({_alt(U.DURATION_UNITS)}))\b")
 
 # Left context: small patterns anchored at the end of the text before a value. Each one is
 # only tried when the last word before the value makes it possible (a set lookup).
@@ -115,14 +122,23 @@ _NEG_BEFORE = re.compile(r"(?:(?<![\w.,])[-−]|(?i:\bminus\s+))\Z")
 _AGED_BEFORE = re.compile(r"(?i:\b(aged|age|ages))\s+\Z")
 _ONE_NOT_BEFORE = frozenset((
     "no", "any", "every", "each", "the", "this", "that", "which", "someone", "anyone",
-    "everyone", "only", "at", "another", "with", "than",
+    "everyone", "at", "another", "with", "than",
+))
+# Capitalised words after which a number is still a quantity, not a label.
+_LABEL_NOT_NAMES = frozenset((
+    *W.MONTHS, *W.PRE_QUALIFIERS, "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "in", "on", "at",
+    "by", "of", "for", "to", "from", "since", "until", "and", "or", "the", "a", "an", "only",
+    "just", "all", "with", "top", "killing", "killed", "kills", "says", "said", "told", "said:",
+    "between", "than", "about", "nearly", "almost", "some", "over", "under", "around", "after",
+    "before", "during", "last", "past", "next", "first", "leaving", "left",
 ))
 _ONE_NOT_AFTER = (" of", " another", " by", " after", " or another", " point", " side", "-")
 
 # Noun phrase after a count.
-_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)")
+_NEXT_WORD = re.compile(r"[^\S\r\n]+([A-Za-z][A-Za-z'’]*(?:-\w+)*)")
 _PARTITIVE = re.compile(r"\s+of\s+(?:(?:the|these|those|its|their|our|his|her|all)\s+)?")
-_STOP = frozenset("""
+_STOP = (frozenset("""
 a an the and or but nor of in into on onto at to from by for with without across over under
 after before during since as than that which who whom whose were was are is be been being
 had have has will would could should may might must can do did does not no also still now
@@ -131,8 +147,13 @@ such each per if when while where so according said says say told including like
 around near between among against through toward towards within inside outside up down
 out off back ago earlier later last next more less most least all both either neither
 just only even very too yet already again every any some many much few several other's
-what how why whether amid via onboard aboard upon toward
-""".split())
+what how why whether amid via onboard aboard upon toward deep long tall wide high old away
+apart apiece overall times percent per
+""".split()) | {w for k in W.PRE_QUALIFIERS for w in k.split()}) - {"more", "other"}
+_BE_WORDS = frozenset(("were", "was", "are", "is", "have", "had", "has", "been"))
+_BE_THEN_PARTICIPLE = re.compile(r"(?:\s+(?:been|being|also|reportedly|later|all))*\s+([a-z]+)")
+# Hyphen compounds after which the counted noun follows: "1,000-strong force".
+_COMPOUND_PASS = frozenset(("strong", "odd", "plus", "some"))
 _NOT_NOUN_SUFFIX = ("ed", "ing", "ly")
 
 
@@ -141,8 +162,8 @@ def _round(x: float | None) -> float | None:
 
 
 def _digits_value(s: str) -> float:
-    if s in W.UNICODE_FRACTIONS:
-        return W.UNICODE_FRACTIONS[s]
+    if s[-1] in W.UNICODE_FRACTIONS:  # "5½"
+        return (float(s[:-1]) if len(s) > 1 else 0.0) + W.UNICODE_FRACTIONS[s[-1]]
     return float(s.replace(",", ""))
 
 
@@ -189,6 +210,20 @@ def _band(value: float, band: str) -> tuple[float | None, float | None]:
     )
 
 
+_NOT_PLURAL = ("ss", "us", "is", "'s", "’s", "ics", "news")
+
+
+def _unit_case_ok(unit: str) -> bool:
+    """One-letter units are lower case as written: "5m" is metres, "5G" is a code."""
+    return len(unit) > 1 or unit.islower() or unit == "°"
+
+
+def _is_plural(word: str) -> bool:
+    """A lower-case word that looks like a plural noun ("runners", not "across", "news")."""
+    return word.islower() and len(word) > 3 and word.endswith("s") and \
+        not word.endswith(_NOT_PLURAL) and word not in _STOP
+
+
 def _singular(word: str) -> str:
     w = word.lower()
     if w.endswith("ies") and len(w) > 4:
@@ -212,10 +247,20 @@ def _count_unit(text: str, pos: int) -> tuple[str | None, str | None, int]:
             break
         w = m.group(1)
         lw = w.lower()
+        if not words and lw in _BE_WORDS:
+            # "527 were injured", "400 have been wounded": people by the participle
+            m2 = _BE_THEN_PARTICIPLE.match(text, m.end())
+            if m2 and m2.group(1).lower() in U.PEOPLE_PARTICIPLES:
+                return m2.group(1), "people", m2.end(1)
+            break
         if lw in _STOP:
             break
         if not words and lw in U.PEOPLE_PARTICIPLES:
             return w, "people", m.end(1)
+        if not words and lw in ("more", "other", "additional", "further"):
+            m2 = _NEXT_WORD.match(text, m.end())
+            if m2 and m2.group(1).lower() in U.PEOPLE_PARTICIPLES:
+                return text[m.start(1) : m2.end(1)], "people", m2.end(1)
         if lw in U.COUNT_GROUPS:
             words.append((w, m.start(1), m.end(1)))
             head = len(words) - 1
@@ -226,9 +271,14 @@ def _count_unit(text: str, pos: int) -> tuple[str | None, str | None, int]:
                 head = len(words) - 1
             break
         if words and (lw.endswith(_NOT_NOUN_SUFFIX) or w[0].isdigit()):
-            break
+            # an -ed/-ing word is an adjective only before a plural noun ("underexposed shots")
+            m2 = _NEXT_WORD.match(text, m.end())
+            if not (m2 and _is_plural(m2.group(1)) and m2.group(1).lower() not in _STOP):
+                break
         words.append((w, m.start(1), m.end(1)))
         p = m.end()
+        if _is_plural(w):
+            break  # a plural noun ends the phrase: "10k runners took part"
     if not words:
         return None, None, pos
     if head < 0:
@@ -240,7 +290,8 @@ def _count_unit(text: str, pos: int) -> tuple[str | None, str | None, int]:
         start, end = words[0][1], words[-1][2]
         return text[start:end], _singular(last), end
     start, end = words[0][1], words[head][2]
-    group = U.COUNT_GROUPS[words[head][0].lower()]
+    # the first group noun decides: "police officers" are police, not troops
+    group = next(U.COUNT_GROUPS[w.lower()] for w, _, _ in words if w.lower() in U.COUNT_GROUPS)
     # "X of Y": "1,037 servicemen of the Afghan government forces"
     m = _PARTITIVE.match(text, end)
     if m and words[head][0].lower() in U.MEMBER_NOUNS:
@@ -284,7 +335,7 @@ def _scale_digits(text: str, v: float, end: int, currency: bool) -> _Value:
     a = _ABBR.match(text, end)
     if a:
         key = a.group().strip()
-        if key in ("m", "b") and not currency:
+        if key in ("m", "b", "K") and not currency:
             nxt = _NEXT_WORD.match(text, a.end())
             if not (nxt and nxt.group(1).lower() in U.COUNT_GROUPS):
                 return _Value(v, end, False, False)
@@ -334,15 +385,13 @@ def _special(text: str, m: re.Match[str]) -> Mention | None:
             return None
         return _point(text, m, "date", _date_value(year, month, day))
     if g == "sdate":
-        parts = [int(x) for x in s.split("/")]
-        if len(parts) == 2 and (
-            text.startswith(" of ", m.end()) or not 1 <= parts[0] <= 12 and parts[0] < parts[1]
-        ):
+        parts = [int(x) for x in re.findall(r"\d+", s)]
+        if len(parts) == 2 and parts[1] and text.startswith(" of ", m.end()):
             v = parts[0] / parts[1] * 100  # "1/3 of": a share, kind percent
             return _mk(text, m.start(), m.end(), v, v, v, "exact", "percent", None, "percent")
         mo, d = parts[0], parts[1]
-        if not (1 <= mo <= 12 and 1 <= d <= 31):
-            return _point(text, m, "identifier", None)  # "24/7"
+        if not (1 <= mo <= 12 and 1 <= d <= 31) or s[-1].isalpha() or len(s.split("/")[0]) > 2:
+            return _point(text, m, "identifier", None)  # "24/7", "23/30" (a gallery counter)
         year = parts[2] if len(parts) == 3 else None
         if year is not None and year < 100:
             year += 2000 if year < 50 else 1900
@@ -379,8 +428,24 @@ class _Read:
     """A mention being read: mutable state shared by the reading steps."""
 
     __slots__ = (
-        "approx_word", "before", "currency", "end", "fraction", "group", "high", "is_range",
-        "kind", "low", "qm", "qualifier", "band", "ro", "scaled", "start", "unit", "vague",
+        "approx_word",
+        "band",
+        "before",
+        "currency",
+        "end",
+        "fraction",
+        "group",
+        "high",
+        "is_range",
+        "kind",
+        "low",
+        "qm",
+        "qualifier",
+        "ro",
+        "scaled",
+        "start",
+        "unit",
+        "vague",
         "value",
     )
 
@@ -399,7 +464,7 @@ class _Read:
         self.ro: re.Match[str] | None = None
 
 
-def _read(text: str, m: re.Match[str]) -> tuple[Mention | None, int]:  # noqa: PLR0911
+def _read(text: str, m: re.Match[str]) -> tuple[Mention | None, int]:
     """Read the mention whose core is ``m``; returns it (or None) and where to go on."""
     g = m.lastgroup
     start, end = m.start(), m.end()
@@ -414,6 +479,9 @@ def _read(text: str, m: re.Match[str]) -> tuple[Mention | None, int]:  # noqa: P
         return _mk(text, start, end, v, v, v, "exact", "ordinal"), end
     if g == "digits" and start > 0:
         prev = text[start - 1]
+        if prev == "." and (start == 1 or text[start - 2] in " (") and m.group().isdigit():
+            v = float("0." + m.group())  # ".292"
+            return _mk(text, start - 1, end, v, v, v, "exact", "count"), end
         if prev.isalnum() or prev in "/.,_":
             return None, end  # tail of a code, a decimal or a slash form already read
         if prev in "-–" and start > 1 and text[start - 2].isdigit():
@@ -477,16 +545,41 @@ def _read_digits(text: str, m: re.Match[str], r: _Read) -> tuple[Mention | None,
     om = _ORD_SUFFIX.match(text, end)
     if om:
         return _mk(text, start, om.end(), v, v, v, "exact", "ordinal"), om.end()
-    if len(raw) == 4 and raw.isdigit() and 1000 <= v <= 2199:
-        year = _read_year(text, r, v)
-        if year is not None:
-            return year
-    if end < len(text) and text[end].isalpha():
-        # digits glued to letters we do not know: a code ("5G", "4x4")
+    is_year = len(raw) == 4 and raw.isdigit() and 1000 <= v <= 2199
+    if end < len(text) and text[end].isalpha() and not (is_year and _DECADE.match(text, end)):
+        gm = _MEASURE_AFTER.match(text, end)
+        if (gm and not gm.group(1) and _unit_case_ok(gm.group(2))) or _DURATION_GLUED.match(text, end) or \
+                _AGE_GLUED.match(text, end):
+            return None  # "50,000km", "250mph", "10yrs", "14yo": read by _read_unit
+        # digits glued to letters we do not know: a code ("5G", "4x4", "1080p")
         cm2 = _ALNUM.match(text, end)
         assert cm2 is not None
         return _mk(text, start, cm2.end(), None, None, None, "exact", "identifier"), cm2.end()
+    if is_year:
+        year = _read_year(text, r, v)
+        if year is not None:
+            return year
+    if raw.isdigit() and _is_label(text, start, end, r.before):
+        tail = _LABEL_TAIL.match(text, end)  # "Indians 8-7", "Hen 2-427"
+        e = tail.end() if tail else end
+        return _mk(text, start, e, None, None, None, "exact", "identifier"), e
     return None
+
+
+def _is_label(text: str, start: int, end: int, before: str) -> bool:
+    """A bare number right after a name is a label: "Radio 4", "Nikkei 225", "WR 124"."""
+    if not before.endswith(" ") or before.endswith("  "):
+        return False
+    words = before.split()
+    if len(words) < 2 and len(before) == start:
+        return False  # the name opens the text: "Around 500 ...", "Troops 1..."
+    if not words:
+        return False
+    w = words[-1]
+    if not (w[0].isupper() and w.isalpha() and len(w) > 1) or w.lower() in _LABEL_NOT_NAMES:
+        return False
+    nxt = _NEXT_WORD.match(text, end)
+    return not (nxt and nxt.group(1)[0].islower())
 
 
 def _read_year(text: str, r: _Read, v: float) -> tuple[Mention, int] | None:
@@ -501,8 +594,17 @@ def _read_year(text: str, r: _Read, v: float) -> tuple[Mention, int] | None:
             y2 += int(v) // 100 * 100
         if y2 > v:
             return _mk(text, start, ym.end(), None, v, y2, "range", "year"), ym.end()
-    if _last_word(r.before) in _PRE_QUAL_LAST and _PRE_QUAL.search(r.before):
+    last = _last_word(r.before)
+    if last in _PRE_QUAL_LAST and _PRE_QUAL.search(r.before):
         return None  # "more than 2000": a quantity
+    if last in ("between", "from"):
+        ro = _RANGE_OPENER.search(r.before)
+        yr = _YEAR_AND.match(text, end)
+        if ro and yr and int(yr.group(1)) > v:
+            prev = _last_word(r.before[: ro.start()])
+            if prev not in W.CHANGE_VERBS:
+                s0 = start - len(ro.group(0))
+                return _mk(text, s0, yr.end(), None, v, float(yr.group(1)), "range", "year"), yr.end()
     if _PERCENT.match(text, end) or text.startswith("-", end):
         return None
     nxt = _NEXT_WORD.match(text, end)
@@ -560,9 +662,13 @@ def _read_range(text: str, r: _Read, is_change: bool) -> None:
         return
     join = jm.group().strip()
     ok = join in ("-", "–", "—", "to", "or") or (join == "and" and r.ro is not None)
-    if not ok or (r.ro is not None and is_change):
-        return
-    v2 = _value_at(text, jm.end())
+    if not ok or (r.ro is not None and is_change) or r.band.startswith("open"):
+        return  # "more than $11 billion to $106 billion" is a change, not a range
+    p2 = jm.end()
+    if r.currency is not None:  # "$450 million to $500 million"
+        cm = _CURRENCY_AT.match(text, p2)
+        p2 = cm.end() if cm else p2
+    v2 = _value_at(text, p2)
     if v2 is None:
         return
     lo = r.value
@@ -593,6 +699,13 @@ def _read_range(text: str, r: _Read, is_change: bool) -> None:
         r.kind, r.group, r.end = "percent", "percent", pm2.end()
 
 
+def _read_plus(text: str, r: _Read) -> None:
+    """ "400-pound-plus": an open lower bound after a compound unit."""
+    if text.startswith(("-plus", "+"), r.end) and r.value is not None:
+        r.end += 1 if text[r.end] == "+" else 5
+        r.qualifier, r.low, r.high = "at_least", r.value, None
+
+
 def _scale_all(r: _Read, factor: float) -> None:
     if factor != 1.0:
         r.value, r.low, r.high = (None if x is None else x * factor for x in (r.value, r.low, r.high))
@@ -605,10 +718,18 @@ def _read_unit(text: str, r: _Read) -> None:
         if _PARTITIVE.match(text, end):
             r.unit, _, _ = _count_unit(text, end)
         return
+    if r.vague or (r.scaled and r.currency is None):
+        # "hundreds of thousands of dollars", "a couple of days": the unit follows "of"
+        pm = _PARTITIVE.match(text, end)
+        if pm and (_CURRENCY_AFTER.match(text, pm.end() - 1) or _DURATION_AFTER.match(
+                text, pm.end() - 1) or _MEASURE_AFTER.match(text, pm.end() - 1)):
+            end = pm.end() - 1
     cw = _CURRENCY_AFTER.match(text, end)
     if r.currency is not None:
         r.kind, r.group = "money", r.currency
-        if cw:
+        if cw and not cw.group(1).lower().startswith("dollar"):
+            pass
+        elif cw:
             r.end = cw.end()
         return
     if cw:
@@ -625,17 +746,23 @@ def _read_unit(text: str, r: _Read) -> None:
             r.start -= len(aged.group(0))
         return
     hm = _HYPHEN_UNIT.match(text, end)
-    if hm and hm.group(1) in U.DURATION_UNITS:
-        canon, factor = U.DURATION_UNITS[hm.group(1)]
+    hw = hm.group(1).lower() if hm else ""
+    if hm and hw in U.DURATION_UNITS:
+        canon, factor = U.DURATION_UNITS[hw]
         if hm.group(2):
             r.kind, r.group, r.unit = "age", "year", text[hm.start(1) : hm.end(2)]
         else:
             r.kind, r.group, r.unit = "duration", canon, hm.group(1)
             _scale_all(r, factor)
         r.end = hm.end()
+        _read_plus(text, r)
         return
-    if hm and hm.group(1) in U.MEASURE_UNITS and hm.group(1) not in U.MEASURE_GLUED_ONLY:
-        r.kind, r.unit, r.group, r.end = "measure", hm.group(1), U.MEASURE_UNITS[hm.group(1)], hm.end()
+    if hm and hw in U.MEASURE_UNITS and hw not in U.MEASURE_GLUED_ONLY:
+        r.kind, r.unit, r.group, r.end = "measure", hm.group(1), U.MEASURE_UNITS[hw], hm.end()
+        _read_plus(text, r)
+        return
+    if _AGE_GLUED.match(text, end):  # "14yo"
+        r.kind, r.group, r.end = "age", "year", _AGE_GLUED.match(text, end).end()  # type: ignore[union-attr]
         return
     dm = _DURATION_AFTER.match(text, end)
     if dm:
@@ -644,13 +771,28 @@ def _read_unit(text: str, r: _Read) -> None:
         _scale_all(r, factor)
         return
     mm = _MEASURE_AFTER.match(text, end)
-    if mm and (mm.group(1) == "" or mm.group(2).lower() not in U.MEASURE_GLUED_ONLY):
+    if mm and _unit_case_ok(mm.group(2)) and (
+            mm.group(1) == "" or mm.group(2).lower() not in U.MEASURE_GLUED_ONLY):
         unit = mm.group(2)
         r.kind, r.unit, r.end = "measure", unit, mm.end()
         r.group = U.MEASURE_UNITS.get(unit, U.MEASURE_UNITS.get(unit.lower()))
         return
-    # a count: "1,000-strong force", "five-member team" have the unit after the compound
-    r.unit, r.group, _ = _count_unit(text, hm.end() if hm else end)
+    if hm and hm.group(1).lower() in _COMPOUND_PASS:
+        # "1,000-strong force": what is counted follows the compound
+        r.unit, r.group, _ = _count_unit(text, hm.end())
+    elif hm:
+        # "five-member team", "20-point plan": the compound names what is counted
+        word = hm.group(1)
+        r.unit, r.group = word, U.COUNT_GROUPS.get(word.lower(), _singular(word))
+    else:
+        r.unit, r.group, _ = _count_unit(text, end)
+        if r.unit is None and _last_word(text[max(0, r.start - 20) : r.start]) in \
+                U.PEOPLE_PARTICIPLES:
+            r.group = "people"  # "killed 50", "wounded over 400"
+    if r.unit and r.group:
+        head = r.unit.rsplit(None, 1)[-1].lower()
+        if head in U.MEASURE_UNITS and head not in U.MEASURE_GLUED_ONLY:
+            r.kind, r.group = "measure", U.MEASURE_UNITS[head]  # "275,000 total miles"
 
 
 # Candidate starts. The same pattern runs in Python (find_numbers) and in Polars' Rust regex
@@ -686,8 +828,24 @@ def _scan(text: str, starts: list[int]) -> list[Mention]:
             continue
         mention, pos = _read(text, m)
         if mention is not None:
+            if out and mention.kind == "count" and mention.unit is None:
+                mention = _continue_list(text, out[-1], mention)
             out.append(mention)
     return out
+
+
+def _continue_list(text: str, prev: Mention, cur: Mention) -> Mention:
+    """A bare number listed after an age or a date is one too: "ages 11 and 15", "May 1 and 2"."""
+    if prev.kind not in ("age", "date") or not _LIST_JOIN.fullmatch(text, prev.end, cur.start):
+        return cur
+    if cur.value is None or cur.qualifier != "exact":
+        return cur
+    if prev.kind == "age":
+        return cur._replace(kind="age", unit_group="year", unit=None)
+    if prev.value is None or not 1 <= cur.value <= 31 or cur.value != int(cur.value):
+        return cur
+    v = float(prev.value // 100 * 100 + cur.value)
+    return cur._replace(kind="date", value=v, low=v, high=v, unit=None, unit_group=None)
 
 
 def find_numbers(text: str) -> list[Mention]:
@@ -718,30 +876,41 @@ def numbers(sentences: pl.DataFrame) -> pl.DataFrame:
     ``f"{doc_id}:{n:04d}"``, ``n`` the 0-based mention number in the document (ordered by
     sentence_no, then offset). char_start/char_end are document offsets (the sentence's
     char_start added). Candidate starts are found by Polars over all sentences at once;
-    only sentences with a candidate reach Python.
+    only distinct sentences with a candidate reach Python.
     """
     if sentences.height == 0:
         return schema.empty("numbers")
-    cand = (
-        sentences.select("doc_id", "sentence_no", "char_start", "text")
+    # Each distinct sentence text is read once (syndicated copies repeat sentences verbatim).
+    texts = (
+        sentences.select(pl.col("text").unique())
         .with_columns(marked=pl.col("text").str.replace_all(_TRIGGER_RUST, _MARK + "$0"))
         .filter(pl.col("marked").str.contains(_MARK, literal=True))
     )
     rows: list[tuple[object, ...]] = []
-    for doc_id, sno, cs, text, marked in cand.iter_rows():
+    for text, marked in texts.iter_rows():
         starts = _starts(marked) if _MARK not in text else [
             m.start() for m in _TRIGGER_RE.finditer(text)
         ]
         rows.extend(
-            (doc_id, sno, cs + mn.start, cs + mn.end, mn.surface, mn.value, mn.low, mn.high,
-             mn.qualifier, mn.kind, mn.unit, mn.unit_group, mn.currency)
+            (text, mn.start, mn.end, mn.surface, mn.value, mn.low, mn.high, mn.qualifier,
+             mn.kind, mn.unit, mn.unit_group, mn.currency)
             for mn in _scan(text, starts)
         )
     if not rows:
         return schema.empty("numbers")
-    frame = pl.DataFrame(
+    types = schema.polars_schema("numbers")
+    found = pl.DataFrame(
         rows, orient="row",
-        schema={c: schema.polars_schema("numbers")[c] for c in _COLUMNS},
+        schema={"text": pl.String, "start": pl.Int64, "end": pl.Int64,
+                **{c: types[c] for c in _COLUMNS[4:]}},
+    )
+    frame = (
+        sentences.select("doc_id", "sentence_no", "char_start", "text")
+        .join(found, on="text", how="inner")
+        .with_columns(
+            char_end=pl.col("char_start") + pl.col("end"),
+            char_start=pl.col("char_start") + pl.col("start"),
+        )
     )
     frame = frame.sort("doc_id", "sentence_no", "char_start").with_columns(
         number_id=pl.col("doc_id")

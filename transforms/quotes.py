@@ -92,13 +92,21 @@ _SOURCE_SET = frozenset(SOURCE_PHRASES)
 _WORD_RE = re.compile(r"[^\W\d_][\w.'’-]*|\d[\w.,]*")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _MASK = "#"
+_DASH_CREDIT_RE = re.compile(r"[^#\n]{0,80}?\s[–—-]\s+([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){1,3})\s*$")
+_MALE_TITLES = r"\b(?:" + "|".join(W.MALE_TITLES) + r")\.?\s+"
+_FEMALE_TITLES = r"\b(?:" + "|".join(W.FEMALE_TITLES) + r")\.?\s+"
+_GENDER_CUE = (
+    r"\s+(?:[a-z]+\s+){0,3}?(?:" + "|".join(W.GENDER_CUE_VERBS) + r")\s+(?:that\s+)?(he|she)\b"
+)
 # Words after which an -s form is still a verb ("and says", "he says", "also notes").
 _VERB_LEFT_OK = (
     W.PERSON_PRONOUNS | W.THING_PRONOUNS | W.SHARED_SUBJECT_LINKS | frozenset(VERB_ADVERBS)
 )
 _PHRASE_SPLIT_RE = re.compile(r"[\n,;:()\[\]\"“”‘’—–]|[.!?](?=\s)")
 _TERMINATOR_RE = re.compile(r"[.!?…]+(?=\s)")
-SCARE_QUOTE_WORDS = 2  # quotes of this many words or fewer are partial wherever they stand
+TITLE_MAX_WORDS = 10  # longer Title Case spans are headlines quoted in full: kept
+SCARE_QUOTE_WORDS = 2
+RECENT_PERSON_CHARS = 400  # how far back "he said" looks for a named person nobody quoted  # quotes of this many words or fewer are partial wherever they stand
 _CLOSERS_AFTER = frozenset(" \t\n.,;:!?)]}—–-…'’\"”»")
 _SPELLING = [(re.compile(p), r) for p, r in W.SPELLING_RULES]
 
@@ -125,36 +133,48 @@ def _can_close(text: str, i: int) -> bool:
 
 
 def _double_spans(text: str, line_ends: list[int]) -> list[tuple[int, int]]:
-    """(open mark, close mark) positions of double-quoted spans, within one line each."""
-    marks = [m.start() for m in _DOUBLE_MARK_RE.finditer(text)]
+    """(open mark, close mark) positions of double-quoted spans, within one line each.
+
+    Openers are stacked so that a quote inside a quote (“… as “honest broker”, …”) stays
+    part of the outer one; when the outer opener is never closed, the inner spans are kept.
+    """
     spans: list[tuple[int, int]] = []
-    open_at: int | None = None
-    for i in marks:
+    stack: list[int] = []
+    inner: list[tuple[int, int]] = []
+    line = -1
+
+    def end_line() -> None:
+        if stack:
+            end = line_ends[line]
+            if len(stack) == 1 and not inner and _next_line_reopens(text, end):
+                spans.append((stack[0], end))  # continued in the next paragraph
+            else:
+                spans.extend(inner)
+        stack.clear()
+        inner.clear()
+
+    for m in _DOUBLE_MARK_RE.finditer(text):
+        i = m.start()
         ch = text[i]
-        if open_at is not None and _line_of(line_ends, open_at) != _line_of(line_ends, i):
-            # Paragraph ended inside a quote: keep it when the next paragraph reopens
-            # (the multi-paragraph convention), else the opener was stray.
-            end = line_ends[_line_of(line_ends, open_at)]
-            if _next_line_reopens(text, end):
-                spans.append((open_at, end))
-            open_at = None
+        here = _line_of(line_ends, i)
+        if here != line:
+            end_line()
+            line = here
         opens = ch in W.DOUBLE_OPEN or (ch in W.DOUBLE_EITHER and _can_open(text, i))
         closes = ch in W.DOUBLE_CLOSE or (ch in W.DOUBLE_EITHER and _can_close(text, i))
         if ch in W.DOUBLE_EITHER and not opens and not closes:
             opens = closes = True  # word"word: decide by alternation
-        if open_at is None:
-            if opens:
-                open_at = i
-        elif closes:
-            spans.append((open_at, i))
-            open_at = None
+        if stack and closes:
+            start = stack.pop()
+            if stack:
+                inner.append((start, i))
+            else:
+                spans.append((start, i))
+                inner.clear()
         elif opens:
-            open_at = i  # two openers in a row: the first was stray
-    if open_at is not None:
-        end = line_ends[_line_of(line_ends, open_at)]
-        if _next_line_reopens(text, end):
-            spans.append((open_at, end))
-    return spans
+            stack.append(i)
+    end_line()
+    return sorted(spans)
 
 
 def _next_line_reopens(text: str, end: int) -> bool:
@@ -342,6 +362,10 @@ def _strip_titles(run: list[str]) -> list[str]:
 
 def _subject_before(ctx: str) -> _Raw | None:
     """Subject of a verb, from the text before it (already cut at the previous boundary)."""
+    who = re.search(r"(?:,\s*)?\bwho(?:\s+\w+ly)?\s*$", ctx)
+    if who:
+        # "... criticism from Facebook investor Sean Parker who said": the name before "who".
+        return _trailing_name(ctx[:who.start()])
     chunks = [c.strip() for c in ctx.split(",")]
     chunks = [c for c in chunks if c]
     desc: str | None = None
@@ -356,7 +380,8 @@ def _subject_before(ctx: str) -> _Raw | None:
         if w and w[-1].endswith("ly") and w[-1].islower() and len(w) > 1:
             last = chunks[-1] = last[:last.rfind(w[-1])].strip()  # "the comedian humorously"
             w = w[:-1]
-        if not w or lw in ("who", "which", "whose", "where", "and") or (
+        participle = len(chunks) > 1 and lw.endswith("ing") and w[0].islower()
+        if not w or participle or lw in ("who", "which", "whose", "where", "and") or (
             lw in W.CLAUSE_OPENERS and len(w) <= 4 and lw not in W.DETERMINERS
         ):
             if len(chunks) > 1 and lw in ("who", "which", "whose"):
@@ -380,6 +405,25 @@ def _subject_before(ctx: str) -> _Raw | None:
         # description chunk followed by a name chunk.
         pass
     return head
+
+
+def _trailing_name(text: str) -> _Raw | None:
+    """The name ending ``text``, with the title words just before it as its description."""
+    words = _words(text)
+    runs = _cap_runs(words)
+    if not runs or runs[-1][-1] != words[-1]:
+        return None
+    name = _strip_titles(runs[-1])
+    if not name:
+        return None
+    k = len(words) - len(runs[-1])
+    desc_words = [w for w in runs[-1][: len(runs[-1]) - len(name)]]
+    while k > 0 and len(desc_words) < 4 and (
+        words[k - 1].lower() in W.TITLE_WORDS or _is_cap(words[k - 1])
+    ):
+        desc_words.insert(0, words[k - 1])
+        k -= 1
+    return _Raw(" ".join(name), " ".join(desc_words) or None, "name")
 
 
 def _is_name_chunk(chunk: str) -> bool:
@@ -452,6 +496,22 @@ def _verbs(masked: str, lo: int, hi: int) -> list[_Verb]:
     return out
 
 
+def _is_plural_noun(masked: str, words: list[tuple[int, int, str]], k: int) -> bool:
+    """An -s form ("reports", "states", "notes") is a noun after a determiner or when a verb
+    follows it ("press reports said", "Reports say")."""
+    if k > 0:
+        _ps, pe, pw = words[k - 1]
+        if not masked[pe:words[k][0]].strip() and pw.lower() in W.DETERMINERS:
+            return True
+    if k + 1 < len(words):
+        ns, _ne, nw = words[k + 1]
+        if not masked[words[k][1]:ns].strip() and (
+            nw in _VERB_FIRST or nw.lower() in W.AUXILIARIES
+        ):
+            return True
+    return False
+
+
 @functools.lru_cache(maxsize=4)
 def _all_verbs(masked: str) -> tuple[list[int], list[_Verb]]:
     """Every speech verb of a (masked) document, found once by a word scan."""
@@ -474,11 +534,8 @@ def _all_verbs(masked: str) -> tuple[list[int], list[_Verb]]:
                 break
         if end < 0:
             continue
-        if verb.endswith("s") and not verb.endswith("ss") and k > 0:
-            # "press reports said": an -s form after a common noun or determiner is a noun.
-            ps, pe, pw = words[k - 1]
-            if ws - pe < 3 and pw[:1].islower() and pw not in _VERB_LEFT_OK:
-                continue
+        if verb.endswith("s") and not verb.endswith("ss") and _is_plural_noun(masked, words, k):
+            continue  # "press reports said", "the reports": a noun, not a verb
         start = ws
         j = k - 1
         while j >= 0 and k - j <= 2 and words[j][2] in _ADVERB_SET and ws - words[j][1] < 40 \
@@ -506,6 +563,10 @@ def _attribution(
         raw = _verb_subject(masked, lo, hi, v, side, q_close)
         if raw is not None:
             return raw
+    line_end = masked.find("\n", q_close)
+    dash = _DASH_CREDIT_RE.match(masked, q_close + 1, len(masked) if line_end < 0 else line_end)
+    if dash:
+        return _np(dash.group(1))  # headline style: "... ‘quote’ – John Pilger"
     return None
 
 
@@ -571,11 +632,14 @@ class _Context:
         self.last_org: str | None = None
         self.people: list[tuple[str, str | None]] = []  # (name, description), in order
         self._full_names: dict[str, set[str]] | None = None
+        self._genders: dict[str, str | None] = {}
+        self.last_quoted_person: str | None = None
 
     def full_names(self) -> dict[str, set[str]]:
         """Surname -> full names (two to four capitalised words) seen in the text."""
         if self._full_names is None:
             found: dict[str, set[str]] = defaultdict(set)
+            given: dict[str, set[str]] = defaultdict(set)
             for m in _NAME_RUN_RE.finditer(self.text):
                 for run in _cap_runs(m.group().split()):
                     name = _strip_titles(run)
@@ -583,13 +647,23 @@ class _Context:
                         w.lower() in W.NOT_NAMES or w.lower() in W.ORG_HEADS for w in name
                     ):
                         found[name[-1]].add(" ".join(name))
+                        given[name[0]].add(" ".join(name))
+            # A lone word that is no full name's last word may be a family name written
+            # first ("Hua" for Hua Chunying).
+            for first, names in given.items():
+                if first not in found:
+                    found[first] = names
             self._full_names = found
         return self._full_names
 
     def resolve(self, raw: _Raw, pos: int) -> tuple[str | None, str | None]:
         if raw.kind == "pronoun":
-            if raw.speaker in ("he", "she"):
-                return self.last_person or self._recent_person(pos), None
+            if raw.speaker in ("he", "she", "him", "her"):
+                avoid = "f" if raw.speaker in ("he", "him") else "m"
+                for name, _ in reversed(self.people):
+                    if self._gender(name) != avoid:
+                        return name, None
+                return self._recent_person(pos, avoid), None
             if raw.speaker in W.THING_PRONOUNS:
                 return self.last_org, None
             return None, None
@@ -613,8 +687,12 @@ class _Context:
         if head in W.ROLE_HEADS:
             role = W.ROLE_VARIANTS.get(head, head)
             for name, desc in reversed(self.people):
-                if desc and role in {W.ROLE_VARIANTS.get(w, w) for w in (x.lower() for x in _words(desc))}:
+                words_of = {W.ROLE_VARIANTS.get(w, w) for w in (x.lower() for x in _words(desc or ""))}
+                if role in words_of:
                     return name, np
+            if self.last_quoted_person and len(words) <= 2:
+                # "the expert concluded" right after that expert's quotes.
+                return self.last_quoted_person, np
             return np, None
         if head in W.ORG_HEADS and len(words) <= 3:
             fuller = self._fuller_mention(head, pos)
@@ -638,30 +716,52 @@ class _Context:
                 return " ".join([*words, self.text[m.start():m.end()]])
         return None
 
-    def _recent_person(self, pos: int) -> str | None:
-        window = self.text[max(0, pos - 600):pos]
+    def _gender(self, name: str) -> str | None:
+        """"m", "f" or None, from honorifics and the pronouns that follow the name."""
+        if name not in self._genders:
+            surname = re.escape(name.split()[-1])
+            votes = {"m": 0, "f": 0}
+            for g, titles in (("m", _MALE_TITLES), ("f", _FEMALE_TITLES)):
+                pattern = titles + r"(?:[A-Z][\w'’-]*\s+)*" + surname + r"\b"
+                votes[g] += 2 * len(re.findall(pattern, self.text))
+            follow = r"\b" + surname + _GENDER_CUE
+            for pronoun in re.findall(follow, self.text, re.I):
+                votes["m" if pronoun.lower() == "he" else "f"] += 1
+            self._genders[name] = (
+                None if votes["m"] == votes["f"] else ("m" if votes["m"] > votes["f"] else "f")
+            )
+        return self._genders[name]
+
+    def _recent_person(self, pos: int, avoid: str) -> str | None:
+        """Last person named in the few sentences before ``pos`` (nobody has been quoted)."""
         best: str | None = None
-        for line in _PHRASE_SPLIT_RE.split(window):
-            for run in _cap_runs(_words(line)):
-                name = _strip_titles(run)
-                if len(name) >= 2 and not any(
-                    w.lower() in W.NOT_NAMES or w.lower() in W.ORG_HEADS for w in name
-                ):
-                    best = " ".join(name)
+        for m in _NAME_RUN_RE.finditer(self.text, max(0, pos - RECENT_PERSON_CHARS), pos):
+            before = _words(self.text[max(0, m.start() - 12):m.start()])
+            if before and before[-1].lower() in W.NP_LINKS:
+                continue  # "at New York University", "of the Union": places and bodies
+            name = _strip_titles(m.group().split())
+            if len(name) >= 2 and not any(
+                w.lower() in W.NOT_NAMES or w.lower() in W.ORG_HEADS for w in name
+            ) and self._gender(" ".join(name)) != avoid:
+                best = " ".join(name)
         return best
 
-    def note(self, speaker: str | None, description: str | None, raw: _Raw | None) -> None:
+    def note(
+        self, speaker: str | None, description: str | None, raw: _Raw | None, quoted: bool = False
+    ) -> None:
+        """Record who spoke, for later pronouns and short descriptions."""
         if speaker is None:
             return
-        is_person = raw is not None and (
+        is_person = speaker in {p for p, _ in self.people} or (raw is not None and (
             (raw.kind == "name" and len(speaker.split()) >= 2)
-            or (raw.kind == "pronoun" and raw.speaker in ("he", "she"))
-            or speaker in {p for p, _ in self.people}
+            or (raw.kind == "pronoun" and raw.speaker in ("he", "she", "him", "her"))
             or (raw.kind == "np" and description is not None)
-        )
+        ))
         if is_person:
             self.last_person = speaker
             self.people.append((speaker, description))
+            if quoted:
+                self.last_quoted_person = speaker
         else:
             self.last_org = speaker
 
@@ -692,15 +792,19 @@ def find_quotes(text: str, sentence_spans: Sequence[tuple[int, int]]) -> list[Qu
             s += 1
         while e > s and (text[e - 1].isspace() or text[e - 1] == ","):
             e -= 1  # the comma before a closing mark is the writer's punctuation
-        if s < e and _LETTER_RE.search(text, s, e):
+        if s < e and _LETTER_RE.search(text, s, e) and not _is_title(text[s:e]):
             items.append((o, c, s, e))
     if not items:
         return []
 
     masked_chars = list(text)
-    for o, c, _, _ in items:
+    for o, c, _, e in items:
         hi = min(c + 1, len(text))
         masked_chars[o:hi] = _MASK * (hi - o)
+        if text[e - 1] == "." and c < len(text) and text[c] not in "\n":
+            # '…of my life.” The statement came': the quote ended the sentence. ("?" and "!"
+            # do not: '“…pointing them?” Mr. Harris said.')
+            masked_chars[c] = "."
     masked = "".join(masked_chars)
 
     def sent_of(pos: int) -> int:
@@ -717,7 +821,7 @@ def find_quotes(text: str, sentence_spans: Sequence[tuple[int, int]]) -> list[Qu
         # The attribution window is the clause's own sentence, found on the masked text
         # (quoted sentences are masked) so that it does not depend on the segmenter.
         lo = _sentence_start(masked, line_lo, o)
-        hi = _sentence_end(masked, min(c + 1, line_hi), line_hi)
+        hi = _sentence_end(masked, min(c, line_hi), line_hi)
         partial = (
             len(_words(text[s:_e])) <= SCARE_QUOTE_WORDS
             or _is_partial(masked, lo, o)
@@ -756,7 +860,7 @@ def find_quotes(text: str, sentence_spans: Sequence[tuple[int, int]]) -> list[Qu
             speaker, desc = prev_speaker  # a continuation paragraph or split quote
         else:
             speaker, desc = None, None
-        ctx.note(speaker, desc, raw)
+        ctx.note(speaker, desc, raw, quoted=True)
         prev_speaker = (speaker, desc)
         out.append(Quote(s, e, text[s:e], sent_nos[k], speaker, desc, partials[k]))
     return out
@@ -785,7 +889,7 @@ def _reported_speakers(
 def _sentence_start(masked: str, line_lo: int, pos: int) -> int:
     """Start of the sentence holding ``pos``: after the last terminator before it."""
     for m in reversed(list(_TERMINATOR_RE.finditer(masked, line_lo, pos))):
-        if not _is_abbreviation(masked, m.start()):
+        if _ends_sentence(masked, m.start(), m.end()):
             return m.end()
     return line_lo
 
@@ -793,9 +897,16 @@ def _sentence_start(masked: str, line_lo: int, pos: int) -> int:
 def _sentence_end(masked: str, pos: int, line_hi: int) -> int:
     """End of the sentence running on from ``pos`` (its terminator included)."""
     for m in _TERMINATOR_RE.finditer(masked, pos, line_hi):
-        if not _is_abbreviation(masked, m.start()):
+        if _ends_sentence(masked, m.start(), m.end()):
             return m.start() + 1
     return line_hi
+
+
+def _ends_sentence(masked: str, start: int, end: int) -> bool:
+    """A terminator ends the sentence unless it closes an abbreviation or a lowercase word
+    follows ('"Is it true?" he asked.')."""
+    nxt = masked[end:end + 3].lstrip()
+    return not _is_abbreviation(masked, start) and not nxt[:1].islower()
 
 
 def _is_abbreviation(masked: str, dot: int) -> bool:
@@ -815,6 +926,15 @@ def _ends_open(text: str, masked: str, s: int, e: int, c: int) -> bool:
         return True
     after = masked[c + 1:c + 40].lstrip()
     return after[:1] in (",", "—", "–") or bool(re.match(r"[a-z]", after))
+
+
+def _is_title(quoted: str) -> bool:
+    """A title or name in quotation marks ("Turn Up the Shatner", "Kill Bill"): not speech."""
+    words = _words(quoted)
+    if not 2 <= len(words) <= TITLE_MAX_WORDS:
+        return False
+    content = [w for w in words if w.lower() not in W.TITLE_SMALL_WORDS]
+    return len(content) >= 2 and all(_is_cap(w) or w[0].isdigit() for w in content)
 
 
 def _is_partial(masked: str, lo: int, o: int) -> bool:
@@ -870,7 +990,8 @@ def quotes(documents: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
 
 MIN_GROUP_TOKENS = 5  # quotes shorter than this are too generic to link
 CONTAINMENT = 0.8  # share of the shorter quote's word pairs found in the longer one
-BLOCK_KEYS = 4  # rarest tokens each quote is indexed under
+BLOCK_KEYS = 4  # a quote is compared with the quotes sharing one of its 4 rarest words
+MAX_BLOCK = 500  # words carried by more quotes than this block nothing
 
 
 def _norm_tokens(text: str) -> list[str]:
@@ -911,11 +1032,15 @@ def quote_groups(quotes: pl.DataFrame) -> pl.DataFrame:
     for tk in toks.values():
         for w in set(tk):
             df[w] += 1
-    blocks: dict[str, list[int]] = defaultdict(list)
+    # Every quote is indexed under its content words; each quote then compares itself only
+    # with the quotes sharing one of its BLOCK_KEYS rarest words. An excerpt's rare words
+    # are all in the longer quote, so the pair is found from the excerpt's side.
+    postings: dict[str, list[int]] = defaultdict(list)
+    content: dict[int, list[str]] = {}
     for i, tk in toks.items():
-        content = sorted({w for w in tk if w not in W.STOPWORDS}, key=lambda w: (df[w], w))
-        for w in content[:BLOCK_KEYS]:
-            blocks[w].append(i)
+        content[i] = sorted({w for w in tk if w not in W.STOPWORDS}, key=lambda w: (df[w], w))
+        for w in content[i]:
+            postings[w].append(i)
     parent = {i: i for i in toks}
 
     def find(i: int) -> int:
@@ -925,22 +1050,19 @@ def quote_groups(quotes: pl.DataFrame) -> pl.DataFrame:
         return i
 
     shingles = {i: _shingles(tk) for i, tk in toks.items()}
-    seen: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) < 2 or len(members) > 200:
-            continue
-        for a_i, a in enumerate(members):
-            for b in members[a_i + 1:]:
-                pair = (a, b) if a < b else (b, a)
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                sa, sb = shingles[a], shingles[b]
-                small = min(len(sa), len(sb))
-                if small and len(sa & sb) / small >= CONTAINMENT:
-                    ra, rb = find(a), find(b)
-                    if ra != rb:
-                        parent[max(ra, rb)] = min(ra, rb)
+    for a in toks:
+        candidates: set[int] = set()
+        for w in content[a][:BLOCK_KEYS]:
+            if len(postings[w]) <= MAX_BLOCK:
+                candidates.update(postings[w])
+        for b in candidates:
+            if b == a or find(a) == find(b):
+                continue
+            sa, sb = shingles[a], shingles[b]
+            small = min(len(sa), len(sb))
+            if small and len(sa & sb) / small >= CONTAINMENT:
+                ra, rb = find(a), find(b)
+                parent[max(ra, rb)] = min(ra, rb)
     members_of: dict[int, list[int]] = defaultdict(list)
     for i in toks:
         members_of[find(i)].append(i)

@@ -50,23 +50,26 @@ from transforms.lexicon.stories_spelling import SPELLING_FOLDS, STEM_FOLDS
 SHINGLE_WORDS = 4            # words per shingle
 COPY_MIN_CONTAINMENT = 0.5   # share of the smaller text's shingles found in the other
 COPY_MIN_SHINGLES = 12       # texts with fewer shingles are never called copies
+COPY_MIN_SHARED = 20         # shingles a copy must share (about two sentences): not a credit line
+LONG_COPY_MIN_SHARED = 100   # ... or a long reused passage (about 100 words) ...
+LONG_COPY_MIN_CONTAINMENT = 0.3  # ... making up this share of the smaller text
 STAR_HOLDERS = 4             # each shingle links a document to this many earliest holders
 CANDIDATE_MIN_SHARED = 3     # star links a pair needs before it is verified exactly
+STRIP_QUOTES = True          # quoted words are not evidence of copying: rewrites quote too
+_QUOTED = r'“[^“”\n]{0,2000}”|"[^"\n]{0,2000}"|‘[^‘’\n]{0,300}’'
 _HASH_SEED = 20210705
 _SHINGLE_MULT = np.uint64(0x9E3779B97F4A7C15)
 
 # --- stories ------------------------------------------------------------------------------
-LEAD_WORDS = 120             # words of the body read after the title and subtitle
+LEAD_WORDS = 300             # words of the body read after the title and subtitle
 TITLE_REPEAT = 2             # title words count this many times
 BIGRAM_WEIGHT = 1.0          # weight factor of adjacent word pairs ("falcon heavy"); 0 = none
 NAME_BOOST = 2.0             # weight factor for words capitalised inside a sentence
 MAX_TERMS = 60               # terms kept per document vector
-WINDOW_DAYS = 4.0            # documents further apart in time are never linked directly
-DECAY_DAYS = 30.0            # similarity is divided by 1 + days apart / DECAY_DAYS
-TERM_CAP = 0.1               # most one shared term adds to a similarity: an event needs several
-MERGE_THRESHOLD = 0.12       # average-linkage cosine at which clustering stops
-MAX_DF_SHARE = 0.2           # terms in more than this share of documents do not link pairs
-MIN_DF_CAP = 20              # ... unless the corpus is small
+WINDOW_DAYS = 120.0          # documents further apart in time are never linked directly
+DECAY_DAYS = 90.0            # similarity is divided by 1 + days apart / DECAY_DAYS
+MERGE_THRESHOLD = 0.08       # average-linkage cosine at which clustering stops
+CANDIDATE_MAX_DF = 100       # terms in more documents do not propose pairs (they still count)
 
 _DOC_COLUMNS = ("doc_id", "title", "subtitle", "text", "outlet", "published_at", "duplicate_of", "story_id")
 
@@ -118,7 +121,10 @@ def _normalised(expr: pl.Expr) -> pl.Expr:
 # ------------------------------------------------------------------------------------------
 def _shingles(docs: pl.DataFrame) -> pl.DataFrame:
     """Distinct word-shingle hashes per document: columns idx (UInt32), sh (UInt64)."""
-    text = _normalised(pl.col("text"))
+    text = pl.col("text")
+    if STRIP_QUOTES:
+        text = text.str.replace_all(_QUOTED, " ")
+    text = _normalised(text)
     for pattern, repl, _why in SPELLING_FOLDS:
         text = text.str.replace_all(pattern, repl)
     words = (
@@ -180,8 +186,13 @@ def duplicates(documents: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             (pl.col("inter") / pl.min_horizontal("n", "n_holder")).alias("containment"),
         )
-        .filter(pl.col("containment") >= COPY_MIN_CONTAINMENT)
-        .sort("idx", "holder")
+        .with_columns(
+            ((pl.col("containment") >= COPY_MIN_CONTAINMENT) & (pl.col("inter") >= COPY_MIN_SHARED)).alias("strong"),
+            ((pl.col("containment") >= LONG_COPY_MIN_CONTAINMENT) & (pl.col("inter") >= LONG_COPY_MIN_SHARED)).alias("long"),
+        )
+        .filter(pl.col("strong") | pl.col("long"))
+        # A document that copies most of one text and a passage of another copies the first.
+        .sort(["idx", "strong", "holder"], descending=[False, True, False])
         .group_by("idx", maintain_order=True)
         .first()
         .join(docs.select(pl.col("idx").alias("holder"), pl.col("doc_id").alias("duplicate_of")), on="holder")
@@ -265,39 +276,46 @@ def _terms(docs: pl.DataFrame) -> pl.DataFrame:
     return w.join(norm, on="idx").select("idx", "term", (pl.col("w") / pl.col("norm")).alias("w"), "df")
 
 
-def _similarities(terms: pl.DataFrame, when: pl.DataFrame, n_docs: int) -> pl.DataFrame:
-    """Cosine between documents that share a term and fall within the time window: i < j, sim."""
-    cap = max(MIN_DF_CAP, int(MAX_DF_SHARE * n_docs))
+def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
+    """Time-decayed cosine between documents that share a rare term within the window: i < j, sim.
+
+    Blocking: only terms held by at most ``CANDIDATE_MAX_DF`` documents propose pairs, and
+    only pairs within ``WINDOW_DAYS`` (time buckets of that width, joined with the next
+    bucket); the cosine of a proposed pair is then computed over all its terms.
+    """
     post = (
-        terms.filter(pl.col("df") <= cap)
+        terms.filter(pl.col("df") <= CANDIDATE_MAX_DF)
         .join(when, on="idx")
-        .select("idx", "term", "w", "bucket", "day")
+        .select("idx", "term", "bucket", "day")
     )
     dated = post.filter(pl.col("bucket").is_not_null())
     undated = post.filter(pl.col("bucket").is_null())
-    r = dated.rename({"idx": "j", "w": "wj", "bucket": "bj", "day": "dj"})
+    r = dated.rename({"idx": "j", "bucket": "bj", "day": "dj"})
     parts = [
         dated.join(r, left_on=["term", "bucket"], right_on=["term", "bj"]).filter(pl.col("idx") < pl.col("j")),
         dated.with_columns((pl.col("bucket") + 1).alias("b1")).join(r, left_on=["term", "b1"], right_on=["term", "bj"]),
     ]
-    gap = (pl.col("day") - pl.col("dj")).abs()
-    pairs = [
-        p.filter(gap <= WINDOW_DAYS).select(
-            pl.min_horizontal("idx", "j").alias("i"), pl.max_horizontal("idx", "j").alias("j"),
-            (pl.min_horizontal(pl.col("w") * pl.col("wj"), TERM_CAP) / (1.0 + gap / DECAY_DAYS)).alias("p"),
-        )
-        for p in parts
-    ]
     if undated.height:
-        ru = post.rename({"idx": "j", "w": "wj", "bucket": "bj", "day": "dj"})
-        cross = undated.join(ru, on="term").filter(pl.col("bj").is_not_null() | (pl.col("idx") < pl.col("j")))
-        pairs.append(
-            cross.select(
+        ru = post.rename({"idx": "j", "bucket": "bj", "day": "dj"})
+        parts.append(undated.join(ru, on="term").filter(pl.col("bj").is_not_null() | (pl.col("idx") < pl.col("j"))))
+    gap = (pl.col("day") - pl.col("dj")).abs()
+    cand = (
+        pl.concat([
+            p.filter(gap.is_null() | (gap <= WINDOW_DAYS)).select(
                 pl.min_horizontal("idx", "j").alias("i"), pl.max_horizontal("idx", "j").alias("j"),
-                pl.min_horizontal(pl.col("w") * pl.col("wj"), TERM_CAP).alias("p"),
+                gap.fill_null(0.0).alias("gap"),
             )
-        )
-    return pl.concat(pairs).group_by("i", "j").agg(pl.col("p").sum().alias("sim"))
+            for p in parts
+        ])
+        .unique(["i", "j"])
+    )
+    vec = terms.select("idx", "term", "w")
+    return (
+        cand.join(vec.rename({"idx": "i"}), on="i")
+        .join(vec.rename({"idx": "j", "w": "wj"}), on=["j", "term"])
+        .group_by("i", "j")
+        .agg(((pl.col("w") * pl.col("wj")).sum() / (1.0 + pl.col("gap").first() / DECAY_DAYS)).alias("sim"))
+    )
 
 
 @dataclass
@@ -431,7 +449,7 @@ def assign_stories(documents: pl.DataFrame) -> pl.DataFrame:
         "idx",
         (pl.col("published_at").dt.epoch("s") / 86400.0).alias("day"),
     ).with_columns((pl.col("day") / WINDOW_DAYS).floor().cast(pl.Int64).alias("bucket"))
-    sims = _similarities(terms, when, active.height) if terms.height else pl.DataFrame(
+    sims = _similarities(terms, when) if terms.height else pl.DataFrame(
         schema={"i": pl.UInt32, "j": pl.UInt32, "sim": pl.Float64}
     )
     edges = sims.filter(pl.col("sim") > 0).select(

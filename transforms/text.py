@@ -24,6 +24,7 @@ _TABLE = str.maketrans(
     {**{c: " " for c in _SPACES}, **{c: None for c in _ZERO_WIDTH}, **{c: "\n" for c in _LINE_BREAKS}}
 )
 _CRLF = re.compile(r"\r\n?")
+_ODD = re.compile(f"[{_SPACES}{_ZERO_WIDTH}{_LINE_BREAKS}]")
 
 
 def normalise(text: str) -> str:
@@ -34,5 +35,7 @@ def normalise(text: str) -> str:
     """
     if text.isascii() and "\r" not in text and "\x0b" not in text and "\x0c" not in text:
         return text
-    out = _CRLF.sub("\n", text).translate(_TABLE)
+    out = _CRLF.sub("\n", text) if "\r" in text else text
+    if _ODD.search(out):
+        out = out.translate(_TABLE)
     return out if unicodedata.is_normalized("NFC", out) else unicodedata.normalize("NFC", out)

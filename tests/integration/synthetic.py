@@ -143,3 +143,18 @@ def build_synthetic_warehouse(path: Path) -> Path:
     finally:
         con.close()
     return path
+
+
+def ingest_sample(directory: Path) -> Path:
+    """Run the real ingest flow over data/sample/ into ``directory``; returns the warehouse.
+
+    For module-scoped fixtures (the ``run_ingest`` fixture is per test); needs the session's
+    ``prefect_harness``.
+    """
+    from flows.ingest import ingest
+    from tests.conftest import SAMPLE
+
+    warehouse = directory / "wh" / "newsledger.duckdb"
+    summary = ingest([str(SAMPLE)], str(warehouse))
+    assert summary.status == "succeeded", summary
+    return warehouse

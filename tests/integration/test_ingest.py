@@ -14,9 +14,12 @@ from transforms.schema import TABLES
 pytestmark = pytest.mark.slow
 
 
-def test_ingest_sample_fills_every_table(run_ingest, tmp_path: Path) -> None:
+def test_ingest_sample_fills_every_table(prefect_harness, tmp_path: Path) -> None:
+    from flows.ingest import run_ingest
+    from flows.settings import Settings
+
     wh = tmp_path / "wh" / "newsledger.duckdb"
-    summary = run_ingest(SAMPLE, warehouse=wh)
+    summary = run_ingest([str(SAMPLE)], str(wh), settings=Settings(build_data_docs=True))
     assert summary.status == "succeeded"
     assert (summary.files_seen, summary.files_loaded, summary.files_quarantined) == (5, 5, 0)
     for table in TABLES:

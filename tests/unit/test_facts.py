@@ -38,9 +38,10 @@ def test_rounded_and_bounded_reports_are_consistent() -> None:
         ("b", "B", "Some <1,037> Afghan troops fled into Tajikistan.", 1037, 1037, 1037, "exact", T0),
         ("c", "C", "<1,000> Afghan troops fled into Tajikistan.", 1000, 1000, 1000, "exact", T0),
     ]))
-    assert f.height == 1 and links.height == 3
+    assert f.height == 1
+    assert links.height == 3
     row = f.row(0, named=True)
-    assert row["status"] == "consistent" and row["value"] == 1037 and row["n_sources"] == 3
+    assert (row["status"], row["value"], row["n_sources"]) == ("consistent", 1037, 3)
 
 
 def test_disjoint_reports_at_the_same_time_conflict() -> None:
@@ -57,7 +58,7 @@ def test_rising_reports_over_time_are_a_revision() -> None:
         ("b", "B", "<40> Afghan troops fled into Tajikistan.", 40, 40, 40, "exact", T1),
     ]))
     row = f.row(0, named=True)
-    assert row["status"] == "revised" and row["value"] == 40
+    assert (row["status"], row["value"]) == ("revised", 40)
 
 
 def test_different_subjects_and_background_markers_are_different_facts() -> None:
@@ -85,3 +86,64 @@ def test_context_reads_predicate_and_marker(sentence: str, predicate: str, marke
     assert m
     p, mk, _ = context(sentence, m.start(), m.end())
     assert (p, mk) == (predicate, marker)
+
+
+# --- The five sample articles parsed with the real transforms, one story ------------------
+
+from pathlib import Path  # noqa: E402
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def _sample_facts(extra: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    from bench.facts_parse import parse_files
+
+    paths = sorted(SAMPLE.glob("*.txt"))
+    pa = parse_files(paths)
+    if extra is not None:
+        from transforms.numbers import numbers
+
+        text = f"Extra report. {extra}"
+        docs = pl.concat([pa.documents, conform(pl.DataFrame(
+            [{"doc_id": "extra", "text": text, "raw_text": text, "n_chars": len(text), "source_path": "x",
+              "source_format": "txt", "content_sha256": "x", "run_id": "t"}]), "documents")])
+        sents = pl.concat([pa.sentences, conform(pl.DataFrame(
+            [{"doc_id": "extra", "sentence_no": 0, "paragraph_no": 0, "char_start": 14,
+              "char_end": len(text), "text": extra, "role": "body"}]), "sentences")])
+        nums = pl.concat([pa.numbers, numbers(sents.filter(pl.col("doc_id") == "extra"))])
+    else:
+        docs, sents, nums = pa.documents, pa.sentences, pa.numbers
+    f, links = facts(nums, sents, docs.with_columns(story_id=pl.lit("s")))
+    return f, links, nums
+
+
+def _fact_of(f: pl.DataFrame, links: pl.DataFrame, nums: pl.DataFrame, surface: str) -> dict[str, object]:
+    nid = nums.filter(pl.col("surface") == surface)["number_id"][0]
+    fid = links.filter(pl.col("number_id") == nid)["fact_id"][0]
+    return f.filter(pl.col("fact_id") == fid).row(0, named=True)
+
+
+def test_facts_on_sample_have_no_conflict_and_the_troops_fled_fact() -> None:
+    f, links, nums = _sample_facts()
+    assert "conflict" not in set(f["status"])
+    troops = _fact_of(f, links, nums, "1,037")
+    assert troops["n_sources"] >= 3
+    assert "fled" in troops["label"]
+    assert troops["low"] <= 1037 <= troops["high"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "n_conflicts"),
+    [
+        ("Some 300 Afghan troops fled into Tajikistan on Monday.", 1),
+        ("About 1,000 Afghan soldiers fled into Tajikistan.", 0),
+        ("1,000 US troops will remain in Afghanistan.", 0),
+    ],
+)
+def test_facts_perturbed_sample(extra: str, n_conflicts: int) -> None:
+    f, _, _ = _sample_facts(extra)
+    conflicts = f.filter(pl.col("status") == "conflict")
+    assert conflicts.height == n_conflicts
+    if n_conflicts:
+        assert "fled" in conflicts["label"][0]
+        assert "troops" in conflicts["label"][0].lower()

@@ -37,6 +37,9 @@ DEBRIS: tuple[tuple[str, str], ...] = (
     ("nav", r"next|prev(?:ious)?|back to top|top stories|trending(?: right now)?:?|top deals:?|bgr top deals:?|"
             r"skip (?:to|advert).{0,40}|loading\.*|click here.{0,80}"),
     ("separator", r"[_*=~#-]{3,}"),
+    # site notices about the page rather than the story
+    ("notice", r"(?:\w+ )?transcripts? (?:are|is) (?:created|produced|provided) .{0,400}|external links are provided .{0,200}|"
+               r"the (?:opinions|views) expressed (?:in this|here) .{0,200}|this (?:article|story) (?:originally appeared|was originally published) .{0,120}"),
 )
 
 # Lines a bio or signature starts with: "<Name> is a contributor to The Irish Times ...".
@@ -47,3 +50,15 @@ BIO_ROLES: tuple[str, ...] = (
     "professor", "fellow", "blogger", "photographer",
 )
 BIO_OUTLET_PREPOSITIONS: tuple[str, ...] = ("to", "for", "at", "with", "of")
+
+# Photo agencies and picture desks that close a caption's credit ("Dado Ruvic/Reuters").
+PHOTO_CREDITS: tuple[str, ...] = (
+    "Reuters", "REUTERS", "AP", "AFP", "Getty Images", "Getty", "EPA", "EPA-EFE", "Shutterstock", "Bloomberg",
+    "Xinhua", "TASS", "Sipa", "Rex", "PA", "Invision", "WireImage", "Splash News", "Alamy", "NurPhoto",
+    "Anadolu", "dpa", "AP Photo", "SOPA Images", "Pool", "NASA", "Handout",
+)
+# Prefixes of a scraped line that are page furniture, not text ("Story highlights ...").
+LINE_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("highlights", r"story highlights\b.*"),
+    ("nav", r"about the author|about us|related (?:articles|stories|topics)|most (?:read|popular)|more (?:on this|stories)"),
+)

@@ -59,3 +59,16 @@ SECTIONS: frozenset[str] = frozenset({
     "europe", "americas", "africa", "middle east", "us", "uk", "economy", "markets", "local",
     "region", "news", "top news", "breaking news", "editorial",
 })
+
+# First words that make an unconfirmed top line a sentence (a standfirst, a caption or the
+# first body sentence), not a headline.
+SENTENCE_OPENERS: frozenset[str] = frozenset({
+    "it", "its", "this", "these", "those", "they", "he", "she", "we", "i", "you",
+    "there", "here", "last", "earlier", "but", "and", "so", "now", "then", "when", "while",
+    "after", "before", "as", "if", "in", "on", "at", "for", "according", "his", "her", "their",
+    "our", "my", "one", "some", "many", "most",
+})
+
+# Finite auxiliaries that headlines drop ("Ship hits bridge", not "A ship was hit"): an
+# unconfirmed top line containing one reads as a sentence.
+SENTENCE_AUXILIARIES: frozenset[str] = frozenset({"was", "were", "had", "has", "have", "would", "did", "does"})

@@ -6,6 +6,8 @@ from __future__ import annotations
 COUNTABLE_KINDS = ("count", "money", "percent", "measure", "duration")
 
 # Verb or noun -> predicate class. Mentions with different classes are different facts.
+# A class only applies to the kinds listed in PREDICATE_KINDS ("falling" is no predicate
+# of a distance; "high" none of a head count).
 PREDICATES: dict[str, str] = {
     **dict.fromkeys(("fled", "flee", "fleeing", "flees", "crossed", "cross", "crossing",
                      "retreated", "retreat", "escaped", "entered", "enter", "exodus"), "fled"),
@@ -16,23 +18,43 @@ PREDICATES: dict[str, str] = {
     **dict.fromkeys(("arrested", "detained", "arrests", "indicted", "charged"), "arrested"),
     **dict.fromkeys(("missing",), "missing"),
     **dict.fromkeys(("evacuated", "displaced", "stranded"), "displaced"),
-    **dict.fromkeys(("seized", "captured", "overran", "overrun", "fallen", "falling", "fell",
-                     "control", "taken", "seizing"), "captured"),
+    **dict.fromkeys(("seized", "captured", "overran", "overrun", "falling", "control", "taken",
+                     "seizing"), "captured"),
     **dict.fromkeys(("remain", "stay", "stationed", "deployed"), "deployed"),
     **dict.fromkeys(("leaked", "leak"), "leaked"),
     **dict.fromkeys(("altitude", "height", "high"), "altitude"),
     **dict.fromkeys(("flew", "flown", "traveled", "travelled", "distance", "range"), "distance"),
     **dict.fromkeys(("raised", "raising"), "raised"),
-    **dict.fromkeys(("fallen", "lost", "plunged", "dropped", "down", "losses"), "fell"),
-    **dict.fromkeys(("rose", "rising", "gained", "up", "soared", "jumped"), "rose"),
+    **dict.fromkeys(("fallen", "fell", "falls", "fall", "lost", "plunged", "dropped", "dipped",
+                     "dip", "down", "losses", "slumped", "tumbled"), "fell"),
+    **dict.fromkeys(("rose", "rising", "gained", "up", "soared", "jumped", "climbed"), "rose"),
 }
 
-# Words near a mention that make it a different (background, additional or subset) quantity.
-BACKGROUND_MARKERS = (
-    "other", "another", "additional", "earlier", "already", "previously", "further",
-    "in recent days", "last month", "last week", "last year", "in recent weeks", "in recent months",
-    "a year ago", "years ago", "ago", "including", "among them", "of them", "of whom", "by comparison",
-    "prior to", "compared with", "compared to",
+_COUNTS = ("count",)
+_VALUES = ("money", "percent", "count")
+PREDICATE_KINDS: dict[str, tuple[str, ...]] = {
+    "fled": _COUNTS, "killed": _COUNTS, "injured": _COUNTS, "arrested": _COUNTS, "missing": _COUNTS,
+    "displaced": _COUNTS, "captured": _COUNTS, "deployed": _COUNTS, "leaked": ("count", "measure"),
+    "altitude": ("measure",), "distance": ("measure",), "raised": ("money",),
+    "fell": _VALUES, "rose": _VALUES,
+}
+
+# Predicate classes that name the story's event: within a story, two mentions with the same
+# one (and no marker or subject clash) report the same quantity without further evidence.
+# The others (fell, rose, distance, ...) also need shared context words.
+EVENT_PREDICATES = frozenset({"fled", "killed", "injured", "arrested", "missing", "displaced", "leaked"})
+
+# Words in the mention's own noun phrase (2 words before, 3 after) that make it another,
+# additional or partial quantity: "500 other Afghan soldiers", "including 5 children".
+PHRASE_MARKERS = (
+    "other", "another", "additional", "further", "including", "among them", "of them",
+    "of whom", "extra",
+)
+# Words in the mention's clause that make it a background or earlier quantity.
+CLAUSE_MARKERS = (
+    "earlier", "already", "previously", "in recent days", "last month", "last week", "last year",
+    "in recent weeks", "in recent months", "a year ago", "years ago", "ago", "by comparison",
+    "prior to", "compared with", "compared to", "the previous",
 )
 
 # A calendar anchor ("in July", "in 2012") differing from the document's publication month or
@@ -88,6 +110,8 @@ up very was we were what when where which while who whom why will with would you
 told reported reports report say saying reuters afp ap news mr ms per cent percent about around
 nearly almost some roughly approximately least one two three four five six seven eight nine ten
 hundred hundreds thousand thousands million millions billion dozens dozen several many
+km kms kilometers kilometres kilometer kilometre miles mile metres meters feet foot yards
+pounds lb kg kilograms tons tonnes percent per cent dollars
 """.split())
 
 # Capitalised words that are not anchors (sentence openers, days, titles).

@@ -181,7 +181,7 @@ CURRENCY_WORDS: dict[str, str] = {
 # --- Identifiers -------------------------------------------------------------------------
 # Capitalised words after which a number is a label, not a quantity ("Article 5").
 IDENTIFIER_CUES = (
-    "ID", "No.", "No", "Nos.", "#", "Number", "Article", "Section", "Resolution", "Flight",
+    "ID", "No.", "No", "Nos.", "no.", "nos.", "#", "Number", "Article", "Section", "Resolution", "Flight",
     "Chapter", "Page", "Room", "Route", "Highway", "Gate", "Terminal", "Platform", "Phase",
     "Level", "Stage", "Part", "Vol.", "Volume", "Division", "Brigade", "Battalion",
     "Regiment", "Squadron", "Unit", "Code", "Case", "Act", "Bill", "Rule", "Item", "Line",
@@ -195,7 +195,8 @@ IDENTIFIER_CUES = (
 SCORE_CUES = frozenset((
     "won", "win", "wins", "beat", "beats", "lost", "lose", "loses", "defeat", "defeated",
     "victory", "draw", "drew", "score", "scored", "scoreline", "lead", "led", "trail",
-    "trailed", "match", "game", "final", "vote", "voted", "votes",
+    "trailed", "match", "game", "games", "final", "vote", "voted", "votes", "tie", "tied",
+    "playoff", "playoffs", "record", "season", "series", "innings", "set", "sets",
 ))
 # A lower-case prefix before "-2021" that makes it a time reference, not a code.
 TIME_PREFIXES = ("mid", "pre", "post", "early", "late", "end", "since", "circa")

@@ -15,7 +15,7 @@ SINGLE_EITHER = "'"
 OPENING_CONTEXT = " \t\n([{—–-/"
 
 # Pronouns that refer back to a person or to an organisation.
-PERSON_PRONOUNS = frozenset({"he", "she", "i", "we"})
+PERSON_PRONOUNS = frozenset({"he", "she", "i", "we", "him", "her"})
 THING_PRONOUNS = frozenset({"it", "they"})
 
 # Words that start a description rather than a name ("the advisor to ...", "a soldier ...").
@@ -53,7 +53,7 @@ TITLE_WORDS = frozenset({
     "entrepreneur", "investor", "billionaire", "designer", "architect", "engineer",
     "historian", "philosopher", "psychologist", "spokesmen", "columnist", "host", "anchor",
     "presenter", "veteran", "survivor", "victim", "witness", "resident", "student",
-    "teacher", "principal", "dean", "chef", "athlete", "champion", "captain", "skipper",
+    "teacher", "principal", "dean", "chef", "athlete", "champion", "skipper",
 })
 
 # Honorifics: kept out of descriptions ("Mr Mohib" -> speaker Hamdullah Mohib, no description).
@@ -162,3 +162,17 @@ COMMON_VERBS = frozenset({
     "won", "lost", "paid", "brought", "bought", "built", "chose", "fell", "felt", "knew",
     "thought", "heard", "seems", "appears", "remains", "wants", "needs", "knows", "says",
 })
+
+# Small words left lowercase in Title Case ("Turn Up the Shatner" is a title, not a quote).
+TITLE_SMALL_WORDS = frozenset({
+    "a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "by", "for",
+    "with", "from", "as", "vs", "via", "into", "onto", "per", "up", "off", "out",
+})
+
+# Honorifics that tell a person's gender, for "he said" / "she said" resolution.
+MALE_TITLES = ("Mr", "Sir", "Lord", "King", "Prince", "Father", "Brother")
+FEMALE_TITLES = ("Mrs", "Ms", "Miss", "Lady", "Dame", "Queen", "Princess", "Sister")
+
+# "X said he ..." / "X told reporters she ...": the pronoun after these verbs tells X's gender.
+GENDER_CUE_VERBS = ("said", "says", "told", "added", "explained", "insisted", "admitted",
+                    "claimed", "revealed", "wrote", "recalled", "thought", "believed")

@@ -11,7 +11,7 @@ SPEECH_VERB_LEMMAS: tuple[str, ...] = (
     "ask", "urge", "acknowledge", "admit", "concede", "confirm", "deny", "report", "recall",
     "observe", "suggest", "predict", "promise", "pledge", "vow", "assure", "reassure",
     "caution", "complain", "lament", "conclude", "testify", "quip", "joke", "shout", "whisper", "mention", "agree", "counter", "maintain", "contend", "allege", "estimate",
-    "describe", "highlight", "underscore", "reiterate", "affirm", "boast", "concur",
+    "describe", "highlight", "underscore", "reiterate", "affirm", "reaffirm", "boast", "concur",
     "elaborate", "recount", "reveal", "point out", "tell reporters", "wonder",
     "exclaim", "scoff", "retort", "go on", "plead",
     "opine", "surmise", "speculate", "indicate", "clarify", "advise", "proclaim",

@@ -1,0 +1,148 @@
+"""Fact alignment against the hand-labelled set tests/data/facts_labelled.jsonl.
+
+Runs the real pipeline (documents -> sentences -> numbers, see bench/facts_parse.py) on the
+giveme5w1h articles of every labelled event (each event is one story), maps each labelled
+mention to an extracted one (same document, sentence containing the labelled snippet, same
+surface), and scores the alignment pairwise within each event. Also times ``facts()`` on
+the whole corpus (271 articles, stories = events) against the numbers stage in the same run.
+
+``python -m bench.facts`` -> bench/results/facts.json and bench/results/facts.md
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from bench.facts_parse import ParsedArticles, parse_files
+from transforms.facts import facts
+from transforms.numbers import numbers as numbers_stage
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "data" / "giveme5w1h"
+LABELS = ROOT / "tests" / "data" / "facts_labelled.jsonl"
+OUT = ROOT / "bench" / "results"
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s.replace("’", "'")).strip()
+
+
+def _events() -> dict[str, list[Path]]:
+    by_event: dict[str, list[Path]] = defaultdict(list)
+    for p in sorted(CORPUS.glob("*.json")):
+        by_event[json.loads(p.read_text(encoding="utf-8"))["newsCluster"]["Event"]].append(p)
+    return by_event
+
+
+def _with_story(pa: ParsedArticles, story_of: dict[str, str]) -> pl.DataFrame:
+    return pa.documents.with_columns(
+        story_id=pl.col("source_path").map_elements(lambda s: story_of[Path(s).stem], return_dtype=pl.String))
+
+
+def _map_labels(labels: list[dict[str, Any]], pa: ParsedArticles) -> dict[int, str | None]:
+    """Labelled mention index -> extracted number_id (None when numbers did not extract it)."""
+    stem_of = {r["doc_id"]: Path(r["source_path"]).stem for r in pa.documents.iter_rows(named=True)}
+    rows = pa.numbers.join(pa.sentences.select("doc_id", "sentence_no", pl.col("text").alias("s")),
+                           on=["doc_id", "sentence_no"])
+    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows.sort("doc_id", "char_start").iter_rows(named=True):
+        by_doc[stem_of[r["doc_id"]]].append(r)
+    mapped: dict[int, str | None] = {}
+    for i, lab in enumerate(labels):
+        snippet, surface = _norm(lab["sentence"]), _norm(lab["surface"]).lower()
+        hits = [r for r in by_doc.get(lab["dId"], []) if snippet in _norm(r["s"])
+                and (surface in r["surface"].lower() or r["surface"].lower() in surface)]
+        # Prefer the mention whose surface equals the label, then the first.
+        hits.sort(key=lambda r: r["surface"].lower() != surface)
+        mapped[i] = hits[0]["number_id"] if hits else None
+    return mapped
+
+
+def run() -> dict[str, Any]:
+    labels = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    events = _events()
+    all_paths = [p for ps in events.values() for p in ps]
+    story_of = {p.stem: ev for ev, ps in events.items() for p in ps}
+    pa = parse_files(all_paths)
+    docs = _with_story(pa, story_of)
+    t0 = time.perf_counter()
+    nums = numbers_stage(pa.sentences)
+    t_numbers = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    fact_frame, links = facts(pa.numbers, pa.sentences, docs)
+    t_facts = time.perf_counter() - t0
+    fact_of = dict(zip(links["number_id"], links["fact_id"], strict=True))
+    status_of = dict(zip(fact_frame["fact_id"], fact_frame["status"], strict=True))
+    mapped = _map_labels(labels, pa)
+    per_event: dict[str, dict[str, Any]] = {}
+    tp = fp = fn = 0
+    for ev in sorted({lab["event"] for lab in labels}):
+        idx = [i for i, lab in enumerate(labels) if lab["event"] == ev and mapped[i] is not None]
+        e_tp = e_fp = e_fn = 0
+        for i, j in combinations(idx, 2):
+            gold = labels[i]["fact"] == labels[j]["fact"]
+            pred = fact_of.get(mapped[i] or "") is not None and fact_of.get(mapped[i] or "") == fact_of.get(mapped[j] or "")
+            e_tp += gold and pred
+            e_fp += pred and not gold
+            e_fn += gold and not pred
+        n_lab = sum(1 for lab in labels if lab["event"] == ev)
+        per_event[ev] = {"labelled": n_lab, "extracted": len(idx), "tp": e_tp, "fp": e_fp, "fn": e_fn}
+        tp, fp, fn = tp + e_tp, fp + e_fp, fn + e_fn
+    # Alerts: facts in conflict among labelled mentions; false when they mix gold facts.
+    conflicts: dict[str, set[str]] = defaultdict(set)
+    for i, nid in mapped.items():
+        f = fact_of.get(nid or "")
+        if f and status_of[f] == "conflict":
+            conflicts[f].add(labels[i]["fact"])
+    missed = [{k: labels[i][k] for k in ("dId", "surface", "fact")} for i, nid in mapped.items() if nid is None]
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "stand_ins": pa.stand_ins,
+        "labelled_mentions": len(labels), "events": len(per_event),
+        "not_extracted": len(missed), "not_extracted_list": missed,
+        "pairs": {"tp": tp, "fp": fp, "fn": fn},
+        "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+        "per_event": per_event,
+        "conflicts_touching_labels": {f: sorted(keys) for f, keys in conflicts.items()},
+        "false_conflicts": sum(1 for keys in conflicts.values() if len(keys) > 1),
+        "corpus": {"documents": pa.documents.height, "numbers": nums.height, "facts": fact_frame.height,
+                   "status": dict(fact_frame["status"].value_counts().iter_rows()),
+                   "seconds_facts": round(t_facts, 3), "seconds_numbers": round(t_numbers, 3),
+                   "facts_over_numbers": round(t_facts / t_numbers, 3) if t_numbers else None},
+    }
+
+
+def main() -> None:
+    res = run()
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "facts.json").write_text(json.dumps(res, indent=2, default=str) + "\n", encoding="utf-8")
+    lines = [
+        "# facts: alignment on the hand-labelled set", "",
+        f"stand-ins for stub stages: {', '.join(res['stand_ins']) or 'none'}", "",
+        "| measure | value |", "| --- | --- |",
+        f"| labelled mentions / events | {res['labelled_mentions']} / {res['events']} |",
+        f"| not extracted by numbers | {res['not_extracted']} |",
+        f"| pairwise precision | {res['precision']} |", f"| pairwise recall | {res['recall']} |",
+        f"| pairwise F1 | {res['f1']} |",
+        f"| conflicts among labelled facts (false: mixing facts) | {len(res['conflicts_touching_labels'])} ({res['false_conflicts']}) |",
+        f"| facts() time, 271 docs (s) / numbers stage (s) | {res['corpus']['seconds_facts']} / {res['corpus']['seconds_numbers']} |",
+        "", "| event | labelled | extracted | tp | fp | fn |", "| --- | --- | --- | --- | --- | --- |",
+    ]
+    lines += [f"| {ev} | {d['labelled']} | {d['extracted']} | {d['tp']} | {d['fp']} | {d['fn']} |"
+              for ev, d in res["per_event"].items()]
+    (OUT / "facts.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

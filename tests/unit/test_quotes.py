@@ -1,0 +1,355 @@
+"""Tests for transforms.quotes: quote finding, speakers, partial quotes, offsets, groups."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from transforms import schema
+from transforms.quotes import Quote, find_quotes, quote_groups, quotes
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+_SENT = re.compile(r"[^\n]+?(?:[.!?][\"”’]*(?=\s+[\"“‘A-Z])|$)", re.M)
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """A deliberately simple sentence splitter: find_quotes must not depend on a good one."""
+    out = []
+    for m in _SENT.finditer(text):
+        lead = len(m.group()) - len(m.group().lstrip())
+        if m.group().strip():
+            out.append((m.start() + lead, m.end()))
+    return out
+
+
+def _find(text: str) -> list[Quote]:
+    found = find_quotes(text, _spans(text))
+    for q in found:
+        assert text[q.start:q.end] == q.text
+    return found
+
+
+def _only(text: str) -> Quote:
+    found = _find(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- attribution patterns -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "description"),
+    [
+        ('"We will fight on," said Abdul Basir.', "Abdul Basir", None),
+        ('"We will fight on," Abdul Basir said.', "Abdul Basir", None),
+        ('"We will fight on," Abdul Basir told reporters in Kabul.', "Abdul Basir", None),
+        ('According to Abdul Basir, "we will fight on until the end."', "Abdul Basir", None),
+        (
+            '"They did not want to surrender," said Abdul Basir, a soldier based with a '
+            "battalion in Badakhshan province.",
+            "Abdul Basir",
+            "a soldier based with a battalion in Badakhshan province",
+        ),
+        (
+            '"They did not want to surrender," Abdul Basir, a soldier based in Kunduz, said.',
+            "Abdul Basir",
+            "a soldier based in Kunduz",
+        ),
+        ('"Afghan forces have lost their morale," said analyst Atta Noori in Kabul.',
+         "Atta Noori", "analyst"),
+        ('"The talks will resume," Kremlin spokesman Dmitry Peskov said on Monday.',
+         "Dmitry Peskov", "Kremlin spokesman"),
+        ('Foreign Ministry spokesperson Hua Chunying said: "China opposes the launches."',
+         "Hua Chunying", "Foreign Ministry spokesperson"),
+    ],
+)
+def test_find_quotes_attribution_patterns(text: str, speaker: str, description: str | None) -> None:
+    q = _only(text)
+    assert q.speaker == speaker
+    assert q.speaker_description == description
+
+
+def test_find_quotes_organisation_resolves_to_fuller_mention() -> None:
+    text = (
+        "Citing Tajikistan's national security committee, reports said 1,037 troops had fled.\n"
+        '"The military personnel were allowed to enter Tajik territory," the committee said '
+        "in a statement."
+    )
+    assert _only(text).speaker == "Tajikistan's national security committee"
+
+
+def test_find_quotes_statement_noun_takes_last_organisation() -> None:
+    text = (
+        'Tajikistan\'s national security committee said the troops fled "to save their lives".\n'
+        '"The military personnel were allowed to enter Tajik territory," said the statement.'
+    )
+    found = _find(text)
+    assert [q.speaker for q in found] == ["Tajikistan's national security committee"] * 2
+
+
+def test_find_quotes_pronoun_takes_last_named_speaker() -> None:
+    text = (
+        "National Security Adviser Hamdullah Mohib said the forces were “absolutely” ready.\n"
+        "“The Taliban used the vacuum and launched an offensive,” he emphasized.\n"
+        '"We have not seen good faith efforts from the Taliban", Mohib further underlined.'
+    )
+    found = _find(text)
+    assert [q.speaker for q in found] == ["Hamdullah Mohib"] * 3
+    assert found[0].speaker_description == "National Security Adviser"
+    assert found[0].is_partial
+    assert not found[1].is_partial
+
+
+def test_find_quotes_pronoun_after_reported_speech() -> None:
+    text = (
+        '"People know what is going on," producer Yoko Wakatsuki said.\n'
+        "But Koichi Nakano, a professor at Sophia University, told CNN the danger had grown.\n"
+        '"The danger has been heightened," he said.'
+    )
+    assert [q.speaker for q in _find(text)] == ["Yoko Wakatsuki", "Koichi Nakano"]
+
+
+def test_find_quotes_pronoun_respects_gender() -> None:
+    text = (
+        '"It was one of my biggest regrets," Quentin Tarantino said.\n'
+        "Uma Thurman said she had worries about the car.\n"
+        '"I didn\'t force her into the car," he said.'
+    )
+    assert _find(text)[1].speaker == "Quentin Tarantino"
+
+
+def test_find_quotes_role_description_resolves_to_person() -> None:
+    text = (
+        "“We expected peace,” National Security Adviser Hamdullah Mohib said.\n"
+        "“The forces are working to manage the situation,” added the advisor to President "
+        "Ashraf Ghani."
+    )
+    found = _find(text)
+    assert found[1].speaker == "Hamdullah Mohib"
+    assert found[1].speaker_description == "the advisor to President Ashraf Ghani"
+
+
+def test_find_quotes_surname_resolves_to_full_name() -> None:
+    text = (
+        "Hamdullah Mohib held talks in Moscow on Monday.\n"
+        '"We can expect the same level of information," Mr Mohib told the agency.'
+    )
+    q = _only(text)
+    assert (q.speaker, q.speaker_description) == ("Hamdullah Mohib", None)
+
+
+def test_find_quotes_headline_dash_credit() -> None:
+    text = "READ MORE: Solution depends on ‘containment of the US’ – John Pilger\n"
+    assert _only(text).speaker == "John Pilger"
+
+
+# --- shapes of quotes -------------------------------------------------------------------
+
+
+def test_find_quotes_multi_sentence_quote_is_one_quote() -> None:
+    q = _only('"They did not want to surrender. They had asked for help," said Abdul Basir.')
+    assert q.text == "They did not want to surrender. They had asked for help"
+    assert q.speaker == "Abdul Basir"
+
+
+def test_find_quotes_split_quote_both_parts_attributed() -> None:
+    text = '"Now they are paying a price," he says, "and the whole country will suffer."'
+    text = "Real estate broker Kent Davis says the press hurt.\n" + text
+    found = _find(text)
+    assert [q.text for q in found] == [
+        "Now they are paying a price", "and the whole country will suffer.",
+    ]
+    assert [q.speaker for q in found] == ["Kent Davis", "Kent Davis"]
+    assert not found[1].is_partial
+
+
+def test_find_quotes_adjacent_quotes_without_space() -> None:
+    text = (
+        '"Afghan forces have lost their morale," said analyst Atta Noori in Kabul.\n'
+        '"They are confused and surrender.""It is an emergency situation," he added.'
+    )
+    found = _find(text)
+    assert [q.text for q in found[1:]] == [
+        "They are confused and surrender.", "It is an emergency situation",
+    ]
+    assert all(q.speaker == "Atta Noori" for q in found)
+
+
+def test_find_quotes_quote_continued_in_next_paragraph() -> None:
+    text = (
+        'He added: "I was very happy, thinking she can do this.\n'
+        '"I came in there all happy. I was wrong."\n'
+    )
+    text = "Quentin Tarantino spoke to Deadline.\n" + text
+    found = _find(text)
+    assert [q.text for q in found] == [
+        "I was very happy, thinking she can do this.", "I came in there all happy. I was wrong.",
+    ]
+    assert {q.speaker for q in found} == {"Quentin Tarantino"}
+
+
+def test_find_quotes_nested_quote_stays_inside() -> None:
+    text = "“The concept entails acting as “honest broker”, facilitator,” says Piero Messina."
+    q = _only(text)
+    assert q.text.startswith("The concept")
+    assert q.speaker == "Piero Messina"
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "partial"),
+    [
+        ('Mohib said the army would "absolutely, definitely" counterattack.',
+         "absolutely, definitely", True),
+        ('The militants have taken "full control" of six districts, the committee said.',
+         "full control", True),
+        ("Sheriff Joseph Lombardo said it was a “lone wolf” attack.", "lone wolf", True),
+        ('He said: "We will win this war."', "We will win this war.", False),
+        ('He said, "We will win this war."', "We will win this war.", False),
+        ('"We will win this war," he said.', "We will win this war", False),
+    ],
+)
+def test_find_quotes_partial(text: str, quoted: str, partial: bool) -> None:
+    q = _only(text)
+    assert (q.text, q.is_partial) == (quoted, partial)
+
+
+def test_find_quotes_partial_speaker_from_sentence() -> None:
+    q = _only('Taliban spokesman Suhail Shaheen said seizing Kabul was "not Taliban policy".')
+    assert (q.speaker, q.speaker_description, q.is_partial) == (
+        "Suhail Shaheen", "Taliban spokesman", True,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We will not surrender,” he said.",
+        '"We will not surrender," he said.',
+        "‘We will not surrender,’ he said.",
+        "'We will not surrender,' he said.",
+        "«We will not surrender», he said.",
+    ],
+)
+def test_find_quotes_curly_straight_and_single(text: str) -> None:
+    assert _only(text).text == "We will not surrender"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Afghanistan’s main crossing fell; the troops’ morale is low and they don’t know why.",
+        "Afghanistan's main crossing fell; the troops' morale is low and they don't know why.",
+        "The ’90s were different, rock ’n’ roll aside.",
+        "He measured 5' 10\" and weighed a lot.",
+    ],
+)
+def test_find_quotes_apostrophes_are_not_quotes(text: str) -> None:
+    assert _find(text) == []
+
+
+def test_find_quotes_titles_are_not_quotes() -> None:
+    assert _find('She starred in "Kill Bill" and "Pulp Fiction" in the 1990s.') == []
+
+
+def test_find_quotes_offsets_exact_on_samples() -> None:
+    n = 0
+    for path in sorted(SAMPLES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for q in find_quotes(text, _spans(text)):
+            assert text[q.start:q.end] == q.text
+            assert q.text == q.text.strip()
+            assert not q.text.endswith(",")
+            assert text[q.start - 1] in "\"“‘'" or text[q.start - 2:q.start].strip() == ""
+            n += 1
+    assert n >= 40
+
+
+def test_find_quotes_sentence_no_is_where_quote_starts() -> None:
+    text = 'First sentence here. Second one. "A quote starts here. And goes on," he said.'
+    q = _only(text)
+    assert q.sentence_no == 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .,\n\"“”‘’'Hes")), max_size=80))
+def test_find_quotes_never_breaks_offsets(text: str) -> None:
+    for q in find_quotes(text, _spans(text)):
+        assert 0 <= q.start < q.end <= len(text)
+        assert text[q.start:q.end] == q.text
+
+
+# --- frames -----------------------------------------------------------------------------
+
+
+def _sentences_frame(docs: list[tuple[str, str]]) -> pl.DataFrame:
+    rows = [
+        (doc_id, n, 0, s, e, text[s:e], "body")
+        for doc_id, text in docs for n, (s, e) in enumerate(_spans(text))
+    ]
+    return pl.DataFrame(rows, schema=schema.polars_schema("sentences"), orient="row")
+
+
+def _frame(docs: list[tuple[str, str]]) -> pl.DataFrame:
+    documents = pl.DataFrame(docs, schema=["doc_id", "text"], orient="row")
+    return quotes(documents, _sentences_frame(docs))
+
+
+def test_quotes_frame_schema_and_ids() -> None:
+    docs = [("d1", 'Intro. "We will win," he said. "Never give up," she said.'), ("d2", "None here.")]
+    frame = _frame(docs)
+    assert frame.schema == schema.polars_schema("quotes")
+    assert frame["quote_id"].to_list() == ["d1:0000", "d1:0001"]
+    assert frame["sentence_no"].to_list() == [1, 2]
+    assert frame["quote_group_id"].null_count() == 2
+
+
+def test_quotes_frame_empty_input() -> None:
+    empty = pl.DataFrame(schema={"doc_id": pl.String, "text": pl.String})
+    assert_frame_equal(quotes(empty, schema.empty("sentences")), schema.empty("quotes"))
+
+
+STATEMENT_US = (
+    '"Taking into account the principle of good neighborliness and adhering to the position of '
+    'non-interference, the military personnel were allowed to enter Tajik territory," the '
+    "committee said."
+)
+STATEMENT_UK = (
+    "“Taking into account the principle of good neighbourliness and adhering to the position "
+    "of non-interference, the military personnel were allowed to enter Tajik territory”, said "
+    "the statement."
+)
+EXCERPT = (
+    '"The military personnel were allowed to enter Tajik territory," Tajik officials said.'
+)
+
+
+def test_quote_groups_link_spelling_variants_and_excerpts() -> None:
+    frame = quote_groups(_frame([
+        ("a", STATEMENT_US), ("b", STATEMENT_UK), ("c", EXCERPT),
+        ("d", '"We will rebuild the bridge next year," the mayor said.'),
+        ("e", 'The militants took "full control" of the districts.'),
+    ]))
+    groups = dict(zip(frame["doc_id"], frame["quote_group_id"], strict=True))
+    assert groups["a"] == groups["b"] == groups["c"] == "a:0000"
+    assert groups["d"] == "d:0000"  # a statement of its own
+    assert groups["e"] is None  # partial quotes are not grouped
+
+
+def test_quote_groups_short_quotes_not_grouped() -> None:
+    frame = quote_groups(_frame([("a", '"We will win," he said.'), ("b", '"We will win," she said.')]))
+    assert frame["quote_group_id"].null_count() == 2
+
+
+def test_quote_groups_keeps_schema() -> None:
+    frame = quote_groups(_frame([("a", STATEMENT_US)]))
+    assert frame.schema == schema.polars_schema("quotes")
+    empty = quote_groups(schema.empty("quotes"))
+    assert empty.schema == schema.polars_schema("quotes")
