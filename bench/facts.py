@@ -79,6 +79,10 @@ def run() -> dict[str, Any]:
     t0 = time.perf_counter()
     fact_frame, links = facts(pa.numbers, pa.sentences, docs)
     t_facts = time.perf_counter() - t0
+    # Worst case for the pairwise steps: every article in one story.
+    t0 = time.perf_counter()
+    facts(pa.numbers, pa.sentences, docs.with_columns(story_id=pl.lit("all")))
+    t_one_story = time.perf_counter() - t0
     fact_of = dict(zip(links["number_id"], links["fact_id"], strict=True))
     status_of = dict(zip(fact_frame["fact_id"], fact_frame["status"], strict=True))
     mapped = _map_labels(labels, pa)
@@ -102,7 +106,11 @@ def run() -> dict[str, Any]:
         f = fact_of.get(nid or "")
         if f and status_of[f] == "conflict":
             conflicts[f].add(labels[i]["fact"])
-    missed = [{k: labels[i][k] for k in ("dId", "surface", "fact")} for i, nid in mapped.items() if nid is None]
+    body_of = {Path(r["source_path"]).stem: _norm(r["text"]) for r in pa.documents.iter_rows(named=True)}
+    missed = [{**{k: labels[i][k] for k in ("dId", "surface", "fact")},
+               "reason": "numbers missed it" if _norm(labels[i]["sentence"]) in body_of.get(labels[i]["dId"], "")
+               else "not in the body text (title or caption kept out by documents)"}
+              for i, nid in mapped.items() if nid is None]
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -117,9 +125,39 @@ def run() -> dict[str, Any]:
         "false_conflicts": sum(1 for keys in conflicts.values() if len(keys) > 1),
         "corpus": {"documents": pa.documents.height, "numbers": nums.height, "facts": fact_frame.height,
                    "status": dict(fact_frame["status"].value_counts().iter_rows()),
+                   "candidate_mentions": links.height,
                    "seconds_facts": round(t_facts, 3), "seconds_numbers": round(t_numbers, 3),
-                   "facts_over_numbers": round(t_facts / t_numbers, 3) if t_numbers else None},
+                   "seconds_facts_one_story": round(t_one_story, 3),
+                   "facts_over_numbers": round(t_facts / t_numbers, 3) if t_numbers else None,
+                   "alerts": _alerts(fact_frame, links, pa)},
+        "sample": _sample(),
     }
+
+
+def _alerts(fact_frame: pl.DataFrame, links: pl.DataFrame, pa: ParsedArticles) -> list[dict[str, Any]]:
+    """Every conflict and revision in the corpus, with its mentions, for a human to judge."""
+    flagged = fact_frame.filter(pl.col("status").is_in(["conflict", "revised"]))
+    rows = (links.join(flagged.select("fact_id", "label", "status", "story_id"), on="fact_id")
+            .join(pa.numbers.select("number_id", "doc_id", "sentence_no", "surface"), on="number_id")
+            .join(pa.sentences.select("doc_id", "sentence_no", "text"), on=["doc_id", "sentence_no"]))
+    out = []
+    for fid in rows["fact_id"].unique(maintain_order=True):
+        g = rows.filter(pl.col("fact_id") == fid)
+        out.append({"story": g["story_id"][0], "label": g["label"][0], "status": g["status"][0],
+                    "mentions": [f"{r['surface']} | {r['text'][:160]}" for r in g.iter_rows(named=True)]})
+    return out
+
+
+def _sample() -> dict[str, Any]:
+    """Facts of the five sample articles (one story)."""
+    pa = parse_files(sorted((ROOT / "data" / "sample").glob("*.txt")))
+    f, links = facts(pa.numbers, pa.sentences, pa.documents.with_columns(story_id=pl.lit("sample")))
+    surfaces = (links.join(pa.numbers.select("number_id", "surface"), on="number_id")
+                .group_by("fact_id").agg(pl.col("surface")))
+    multi = f.join(surfaces, on="fact_id").filter(pl.col("n_sources") > 1).sort("n_mentions", descending=True)
+    return {"status": dict(f["status"].value_counts().iter_rows()),
+            "multi_source_facts": [{k: r[k] for k in ("label", "n_sources", "low", "high", "value", "status", "surface")}
+                                   for r in multi.iter_rows(named=True)]}
 
 
 def main() -> None:
@@ -131,15 +169,20 @@ def main() -> None:
         f"stand-ins for stub stages: {', '.join(res['stand_ins']) or 'none'}", "",
         "| measure | value |", "| --- | --- |",
         f"| labelled mentions / events | {res['labelled_mentions']} / {res['events']} |",
-        f"| not extracted by numbers | {res['not_extracted']} |",
+        f"| labelled mentions not extracted (numbers missed / not in body text) | {res['not_extracted']} ({sum(m['reason'] == 'numbers missed it' for m in res['not_extracted_list'])} / {sum(m['reason'] != 'numbers missed it' for m in res['not_extracted_list'])}) |",
         f"| pairwise precision | {res['precision']} |", f"| pairwise recall | {res['recall']} |",
         f"| pairwise F1 | {res['f1']} |",
         f"| conflicts among labelled facts (false: mixing facts) | {len(res['conflicts_touching_labels'])} ({res['false_conflicts']}) |",
-        f"| facts() time, 271 docs (s) / numbers stage (s) | {res['corpus']['seconds_facts']} / {res['corpus']['seconds_numbers']} |",
+        f"| corpus: facts / consistent / conflict / revised | {res['corpus']['facts']} / {res['corpus']['status'].get('consistent', 0)} / {res['corpus']['status'].get('conflict', 0)} / {res['corpus']['status'].get('revised', 0)} |",
+        f"| facts() s, 271 docs in 54 stories / in 1 story / numbers stage s | {res['corpus']['seconds_facts']} / {res['corpus']['seconds_facts_one_story']} / {res['corpus']['seconds_numbers']} |",
+        f"| sample articles: statuses | {res['sample']['status']} |",
         "", "| event | labelled | extracted | tp | fp | fn |", "| --- | --- | --- | --- | --- | --- |",
     ]
     lines += [f"| {ev} | {d['labelled']} | {d['extracted']} | {d['tp']} | {d['fp']} | {d['fn']} |"
               for ev, d in res["per_event"].items()]
+    lines += ["", "| sample fact (>1 source) | sources | low | high | status |", "| --- | --- | --- | --- | --- |"]
+    lines += [f"| {r['label']} | {r['n_sources']} | {r['low']} | {r['high']} | {r['status']} |"
+              for r in res["sample"]["multi_source_facts"]]
     (OUT / "facts.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 

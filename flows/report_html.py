@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +91,8 @@ def render_report(data: ReportData, *, warehouse: Path, docs_link: str, has_docs
         f"{c['quotes']} quotes, {c['facts']} facts, {data.alerts.height} open alerts.</p>"
         f"<p class='nav'><a href='#alerts'>Open alerts</a><a href='{e(docs_link)}'>Data quality: Great Expectations "
         f"Data Docs</a>{docs_note}</p>"
-        "<p class='muted'>Each chart shows what every outlet reported for one fact, over publication time. "
+        "<p class='muted'>Each chart shows what every outlet reported for one fact, one column per report in "
+        "order of publication. "
         "A bar is the interval the words allow (\"about 1,000\", \"between 30 and 40\"); a dot is a single value; "
         "a side that the words leave open (\"more than 1,000\", \"fewer than 25\") runs to the edge of the plot "
         "and ends in an arrow. The shaded band is the interval every report agrees on (for a revised fact: the latest reports). Reports that "
@@ -205,28 +206,35 @@ def _fact_block(fact: dict[str, Any], reports: pl.DataFrame, plotly_state: dict[
     return "\n".join(out)
 
 
-def _axis_range(fact: dict[str, Any], reports: pl.DataFrame) -> tuple[float, float] | None:
+def _axis_range(reports: pl.DataFrame) -> tuple[float, float] | None:
     finite = [v for col in ("low", "high", "value") for v in reports[col].to_list() if v is not None]
     if not finite:
         return None
     lo, hi = min(finite), max(finite)
-    pad = (hi - lo) * 0.35 if hi > lo else max(abs(hi) * 0.3, 1.0)
+    # Room beyond the finite values, so an open side visibly runs on to the edge.
+    pad = max((hi - lo) * 0.35, abs(hi) * 0.06, 1.0)
     bottom = lo - pad
     if lo >= 0 and bottom < 0:
         bottom = 0.0 if lo > 0 else -pad
     return bottom, hi + pad
 
 
+def _who(r: dict[str, Any]) -> str:
+    return r["outlet"] or f"doc {r['doc_id'][:8]}"
+
+
 def fact_figure(fact: dict[str, Any], reports: pl.DataFrame) -> go.Figure | None:
-    """Values each outlet reported over publication time; intervals as ranges, open sides as arrows."""
-    span = _axis_range(fact, reports)
+    """What each outlet reported, in publication order; intervals as ranges, open sides as arrows.
+
+    One column per report, in publication order (undated reports last), labelled with the
+    outlet and time: several reports often share a minute, which a time axis would pile up.
+    """
+    span = _axis_range(reports)
     if span is None or reports.is_empty():
         return None
     y_min, y_max = span
-    times = [t for t in reports["published_at"].to_list() if t is not None]
-    t0 = min(times) if times else datetime(1970, 1, 1, tzinfo=UTC)
-    t1 = max(times) if times else t0
-    nudge = max((t1 - t0) / 60, timedelta(minutes=20))
+    rows = sorted(reports.iter_rows(named=True),
+                  key=lambda r: (r["published_at"] is None, r["published_at"] or datetime.min.replace(tzinfo=UTC)))
     fig = go.Figure()
     if fact["status"] != "conflict" and (fact["low"] is not None or fact["high"] is not None) and (
             fact["low"] is None or fact["high"] is None or fact["low"] <= fact["high"]):
@@ -234,56 +242,43 @@ def fact_figure(fact: dict[str, Any], reports: pl.DataFrame) -> go.Figure | None
                       y1=fact["high"] if fact["high"] is not None else y_max,
                       fillcolor=STATUS_COLOUR["consistent"], opacity=0.10, line_width=0)
     colours: dict[str, str] = {}
-    seen: dict[datetime, int] = {}
-    for r in reports.iter_rows(named=True):
-        outlet = r["outlet"] or "unknown outlet"
-        colour = colours.setdefault(outlet, PALETTE[len(colours) % len(PALETTE)])
-        t = r["published_at"] or t0
-        k = seen.get(t, 0)
-        seen[t] = k + 1
-        x = t + nudge * k  # reports published at the same time stand side by side
+    ticks = []
+    for x, r in enumerate(rows):
+        who = _who(r)
+        colour = colours.setdefault(who, PALETTE[len(colours) % len(PALETTE)])
+        when = r["published_at"].astimezone(UTC).strftime("%m-%d %H:%M") if r["published_at"] else "no date"
+        ticks.append(f"{html.escape(who)}{' (copy)' if r['is_copy'] else ''}<br>{when}")
         low, high, value = r["low"], r["high"], r["value"]
         bottom = low if low is not None else y_min
         top = high if high is not None else y_max
-        hover = f"{html.escape(outlet)}<br>{html.escape(r['surface'])}<br>{_fmt_time(r['published_at'])}"
-        legend = outlet not in {tr.name for tr in fig.data}
+        hover = f"{html.escape(who)}<br>{html.escape(r['surface'])}<br>{_fmt_time(r['published_at'])}"
+        legend = who not in {tr.name for tr in fig.data}
         if top > bottom:
-            fig.add_trace(go.Scatter(x=[x, x], y=[bottom, top], mode="lines", line={"color": colour, "width": 9},
-                                     opacity=0.55, name=outlet, legendgroup=outlet, showlegend=legend,
+            fig.add_trace(go.Scatter(x=[x, x], y=[bottom, top], mode="lines", line={"color": colour, "width": 10},
+                                     opacity=0.55, name=who, legendgroup=who, showlegend=legend,
                                      hovertext=hover, hoverinfo="text"))
             legend = False
-        ends_x, ends_y, ends_symbol = [], [], []
-        if low is None:
-            ends_x.append(x)
-            ends_y.append(y_min)
-            ends_symbol.append("triangle-down")
-        if high is None:
-            ends_x.append(x)
-            ends_y.append(y_max)
-            ends_symbol.append("triangle-up")
-        if ends_x:
-            fig.add_trace(go.Scatter(x=ends_x, y=ends_y, mode="markers", cliponaxis=False,
-                                     marker={"symbol": ends_symbol, "size": 16, "color": colour},
-                                     name=outlet, legendgroup=outlet, showlegend=False,
-                                     hovertext=hover, hoverinfo="text"))
+        ends = [(y_min, "triangle-down")] if low is None else []
+        ends += [(y_max, "triangle-up")] if high is None else []
+        if ends:
+            fig.add_trace(go.Scatter(x=[x] * len(ends), y=[y for y, _ in ends], mode="markers", cliponaxis=False,
+                                     marker={"symbol": [m for _, m in ends], "size": 16, "color": colour},
+                                     name=who, legendgroup=who, showlegend=False, hovertext=hover, hoverinfo="text"))
         point = value if value is not None else (low if low is not None and low == high else None)
-        if point is not None:
-            fig.add_trace(go.Scatter(x=[x], y=[point], mode="markers+text", text=[r["surface"]],
-                                     textposition="middle right", cliponaxis=False,
-                                     marker={"size": 11, "color": colour, "line": {"color": "#fff", "width": 1}},
-                                     name=outlet, legendgroup=outlet, showlegend=legend,
-                                     hovertext=hover, hoverinfo="text"))
-        else:
-            fig.add_trace(go.Scatter(x=[x], y=[(bottom + top) / 2], mode="text", text=[r["surface"]],
-                                     textposition="middle right", cliponaxis=False, name=outlet,
-                                     legendgroup=outlet, showlegend=legend, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(
+            x=[x], y=[point if point is not None else (bottom + top) / 2],
+            mode="markers+text" if point is not None else "text", text=[html.escape(r["surface"])],
+            textposition="middle right", cliponaxis=False,
+            marker={"size": 11, "color": colour, "line": {"color": "#fff", "width": 1}},
+            name=who, legendgroup=who, showlegend=legend, hovertext=hover, hoverinfo="text"))
     fig.update_layout(
-        margin={"l": 60, "r": 20, "t": 30, "b": 40}, height=340, template="plotly_white",
+        margin={"l": 70, "r": 30, "t": 60, "b": 70}, height=360, template="plotly_white",
         yaxis={"range": [y_min, y_max], "title": html.escape(fact["unit_group"] or fact["kind"]), "tickformat": ","},
-        xaxis={"title": "publication time (UTC)", "range": [t0 - nudge * 3, t1 + nudge * 8]},
-        legend={"orientation": "h", "y": 1.12},
-        title={"text": f"{html.escape(fact['label'])}: {fact['status'].replace('_', ' ')}", "font": {"size": 14},
-               "x": 0.01, "y": 0.98},
+        xaxis={"title": "reports in order of publication (UTC)", "tickmode": "array",
+               "tickvals": list(range(len(rows))), "ticktext": ticks, "range": [-0.5, len(rows) - 0.2],
+               "showgrid": False},
+        legend={"orientation": "h", "y": 1.04, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        showlegend=True,
     )
     return fig
 

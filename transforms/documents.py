@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -56,6 +55,7 @@ from transforms.lexicon.documents_header import (
     SECTIONS,
     SENTENCE_AUXILIARIES,
     SENTENCE_OPENERS,
+    TITLE_SMALL_WORDS,
     WEEKDAYS,
     ZONES,
 )
@@ -91,9 +91,13 @@ FOOTER_SCAN = 8  # paragraphs at the end that may be footer
 META_LOOKAHEAD = 4  # a plain line is header when a metadata line follows within this many
 TITLE_MAX_WORDS = 25
 TITLE_MAX_CHARS = 220
+CONFIRMED_TITLE_MAX_WORDS = 40  # a headline next to a date line or byline, or repeated, may run long
 UNCONFIRMED_TITLE_MAX_WORDS = 14  # a headline with nothing around it to confirm it
+SHORT_HEADING_MAX_WORDS = 4  # an unconfirmed Title Case line this short is a subheading
 HEADER_LINE_MAX_WORDS = 60  # longer lines always end the header
 DEBRIS_MAX_CHARS = 420  # longer lines are never debris
+AGENCY_LINE_MAX_CHARS = 160  # a line of nothing but agency names is never longer
+COPYRIGHT_MAX_CHARS = 1500  # a footer legal notice starting with "Copyright" may be this long
 
 # ---------------------------------------------------------------------------------------
 # Compiled patterns (built from the lexicon tables).
@@ -125,6 +129,9 @@ _TIME_PATTERNS = (
     # 24-hour "0237 GMT": only with a zone right after it.
     re.compile(rf"(?<!\d)(?P<H>[01]\d|2[0-3])(?P<M>[0-5]\d)\s*(?:hrs?\s*)?\(?(?P<z>(?-i:{_ZONE}))\b\)?(?P<zoff>)(?P<noff>)"),
 )
+# A day and month without a year closing a line ("... for cryptocurrencies 6 Feb"): the date
+# stamp of a teaser or listing line, which a headline does not carry.
+_TRAILING_DAY = re.compile(rf"\s(?:[0-3]?\d\s+(?:{_MONTH})\.?|(?:{_MONTH})\.?\s+[0-3]?\d)$", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b\d+\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b|\b(?:just now|yesterday|today)\b", re.IGNORECASE)
 _LABELS = re.compile(
     r"^(?:" + "|".join(re.escape(x) for x in sorted(DATE_LABELS, key=len, reverse=True)) + r")\b\s*:?\s*",
@@ -136,10 +143,17 @@ _ID_RE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE_RE = re.compile(r"^by\s*:?\s+(?P<names>.+)$", re.IGNORECASE)
+# Where a byline's names end: reading time, a date label, a relative time.
+_BYLINE_TAIL = re.compile(
+    r"\s*(?:[|•·,-]\s*)?(?:\b\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s+read\b|\b(?:published|updated|posted|last updated)\b|\b\d+\s+\w+\s+ago\b).*$",
+    re.IGNORECASE,
+)
 _SOURCE_RE = re.compile(r"^(?:source|credit|via)\s*:\s*(?P<who>.{2,80})$", re.IGNORECASE)
+_DOMAIN_RE = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|co\.uk|ir|cn|in|pk|de|fr|info|tv)", re.IGNORECASE)
 _SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*")
 _NAME_SUFFIX = re.compile(r"\s+(?:for|in|at|from)\s+.*$", re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'’.-]*|[A-Z]\.|Mc[A-Z][a-z]+|O'[A-Z][a-z]+)$")
+_GLUED = re.compile(r"[a-z][A-Z]{2,}")  # "BathaLONDON": a name glued to the next word
 _PUNCT_ONLY = re.compile(r"^[\s|,;:/()\[\]—–-]*$")
 _STRIP_SEP = " \t|,;:/()[]—–-"
 _WORD = re.compile(r"[A-Za-zÀ-ÿ']+")
@@ -150,7 +164,7 @@ _CAPTION_RE = re.compile(
     r"^(?:FILE\s*[-—–]\s*|In this .{0,40} (?:file )?photo).{0,400}$|"
     r"^.{10,400}(?:\((?:Photo|Image|Picture|Credit)s?:?[^)]{1,80}\)|"
     r"\b(?:Photograph|Photo|Picture|Image)s?:\s*[^.]{2,80}|"
-    r"[.!?]\s*\([A-Z][^()]{2,60}\))\.?$|"
+    r"[.!?]\s*\([A-Z][^()]{1,60}[^().!?]\))\.?$|"
     r"^(?:.{0,400}\s)?\(?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}\s?/\s?[A-Z][\w.&'’ -]{1,40}\)?\.?$|"
     rf"^.{{10,400}}(?:©\S*\s*)?\((?:{_PHOTO_CREDIT})(?:/[^()]{{1,40}})?\)\.?$"
 )
@@ -161,6 +175,8 @@ _DATELINE_RE = re.compile(
     rf"(?:,\s*(?P<date>(?i:{_MONTH})\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?))?"
     r"\s*(?:\((?P<credit>[^()]{1,100})\))?)(?:\s*(?P<sep>--|—|–|-|:)\s*(?=\S)|(?<=\))\s+(?=[A-Z\"“]))",
 )
+# A headline glued to the photo caption under it: "<Title> Image <caption> Credit <who>".
+_GLUED_CAPTION = re.compile(r"^(?P<title>\S.{8,200}?)\s+(?:Image|Photo)\s+(?P<caption>[A-Z\"“].{10,800}?)\s+Credit\s+(?P<credit>\S.{1,100})$")
 _EMBEDDED_META = re.compile(r"^(?P<title>\S.{8,200}?)\s+[|-]?\s*(?P<meta>(?:updated|published|posted)\s*:.{6,80})$", re.IGNORECASE)
 _CREDIT_ONLY_RE = re.compile(r"^\((?P<credit>[A-Za-z][\w .&/-]{1,40})\)\s*(?:--|—|–|-)?\s*(?=[A-Z\"“])")
 _AFP_SUBHEAD = re.compile(r"^(?P<head>-\s[^-]{2,80}?\s-)\s+(?=[A-Z\"“'‘])")
@@ -226,6 +242,8 @@ def _agencies_in(text: str) -> list[str]:
 
 def _only_agencies(text: str) -> list[str]:
     """Agencies when the text is only agency names and separators ("AP - AFP", "(AFP, dpa)")."""
+    if len(text) > AGENCY_LINE_MAX_CHARS:
+        return []  # a paragraph, not a credit: skip the scan
     found = _agencies_in(text)
     if not found:
         return []
@@ -243,7 +261,7 @@ def _is_person_name(s: str) -> bool:
     for t in toks:
         if t.lower() in NAME_PARTICLES:
             continue
-        if not _NAME_TOKEN.match(t) or any(ch.isdigit() for ch in t):
+        if not _NAME_TOKEN.match(t) or _GLUED.search(t) or any(ch.isdigit() for ch in t):
             return False
         caps += 1
     return caps >= 2
@@ -258,6 +276,7 @@ def _clean_name(s: str) -> str:
 
 def _names_from_byline(text: str) -> tuple[list[str], list[str]]:
     """Person names and agencies from the part of a byline after "By"."""
+    text = _BYLINE_TAIL.sub("", text)
     names: list[str] = []
     agencies: list[str] = []
     for part in _SPLIT_NAMES.split(text):
@@ -274,21 +293,24 @@ def _names_from_byline(text: str) -> tuple[list[str], list[str]]:
 
 
 def _title_case(line: str) -> bool:
-    words = [w for w in _WORD.findall(line) if len(w) > 3]
+    """Headline-style capitalisation: nearly every word but the small function words capitalised."""
+    words = [w for w in _WORD.findall(line) if w.lower() not in TITLE_SMALL_WORDS]
     return (len(line.split()) >= 5 and len(words) >= 4 and not line.endswith("?") and not line.isupper()
-            and sum(w[0].isupper() for w in words) / len(words) >= 0.85)
+            and sum(w[0].isupper() for w in words) / len(words) >= 0.9)
 
 
-def _title_like(line: str) -> bool:
+def _title_like(line: str, max_words: int = TITLE_MAX_WORDS) -> bool:
     n = len(line.split())
-    if not 1 <= n <= TITLE_MAX_WORDS or len(line) > TITLE_MAX_CHARS:
+    if not 1 <= n <= max_words or len(line) > max_words * TITLE_MAX_CHARS // TITLE_MAX_WORDS:
         return False
     first = line[0]
-    if not (first.isupper() or first.isdigit() or first in "\"“'‘$£€"):
+    if not (first.isupper() or first.isdigit() or first in "\"“'‘`$£€"):
         return False
     if line.endswith((".", ",", ";", ":")) and not line.endswith("..."):
         return False
-    if re.search(r"[a-z0-9][.!?]\s+[A-Z]", line) or _dateline_match(line) or _find_when(line):
+    if re.search(r"[a-z0-9][.!?]\s+[A-Z]", line) or _find_when(line):
+        return False
+    if (dm := _dateline_match(line)) and dm.group("sep") != ":":
         return False
     return True
 
@@ -298,7 +320,7 @@ def _plain_headline(line: str) -> bool:
     words = line.split()
     if len(words) > UNCONFIRMED_TITLE_MAX_WORDS or line.isupper() or line[0] in "\"“'‘":
         return False
-    if _AUX_RE.search(line):
+    if _AUX_RE.search(line) or _TRAILING_DAY.search(line):
         return False
     return words[0].strip("'’\"“").casefold() not in SENTENCE_OPENERS
 
@@ -453,10 +475,8 @@ def _meta_line(line: str, acc: _Acc) -> bool:
     if m := _ID_RE.match(line):
         acc.external_id = acc.external_id or m.group("id")
         return True
-    if m := _SOURCE_RE.match(line):
-        if ags := _only_agencies(m.group("who")):
-            acc.agencies += ags
-            return True
+    if (m := _SOURCE_RE.match(line)) and _source_credit(m.group("who"), acc):
+        return True
     if ags := _only_agencies(line):
         acc.agencies += ags
         return True
@@ -490,6 +510,26 @@ def _meta_line(line: str, acc: _Acc) -> bool:
     if acc.when is None:
         acc.when, acc.when_source = when, source
     return True
+
+
+def _is_credit(line: str) -> bool:
+    """A bare source credit ("Source: CNN", "SOURCE:AFP", "AP - AFP")."""
+    return bool(_SOURCE_RE.match(line) or _only_agencies(line))
+
+
+def _source_credit(who: str, acc: _Acc) -> bool:
+    """Record a "Source: ..." credit naming wire agencies or a known outlet (or its domain)."""
+    if ags := _only_agencies(who):
+        acc.agencies += ags
+        return True
+    who = who.strip(_STRIP_SEP + ". ")
+    if who in NAMES:
+        acc.set_outlet(NAMES[who], OUTLET_PRIORITY["credit"])
+        return True
+    if _DOMAIN_RE.fullmatch(who):
+        acc.set_outlet(_outlet_from_domain(who), OUTLET_PRIORITY["credit"])
+        return True
+    return False
 
 
 def _copyright(line: str, acc: _Acc) -> bool:
@@ -535,11 +575,10 @@ def _bio(line: str, acc: _Acc) -> bool:
 def _footer_line(line: str, acc: _Acc, tail_names: dict[str, int]) -> str | None:
     """The debris kind of a footer line (recording what it says), or None for body."""
     if len(line) > 400:
-        return None
-    if m := _SOURCE_RE.match(line):
-        if ags := _only_agencies(m.group("who")):
-            acc.agencies += ags
-            return "credit"
+        # a site's legal notice may be long, but it still starts with its copyright mark
+        return "copyright" if len(line) <= COPYRIGHT_MAX_CHARS and _copyright(line, acc) else None
+    if (m := _SOURCE_RE.match(line)) and _source_credit(m.group("who"), acc):
+        return "credit"
     if ags := _only_agencies(line):
         acc.agencies += ags
         return "credit"
@@ -591,12 +630,23 @@ def _paragraphs(text: str) -> list[str]:
         lines = [ln for ln in lines if ln]
         if not lines:
             continue
-        if len(lines) >= 3 and all(_HARD_WRAP_MIN <= len(ln) <= _HARD_WRAP_MAX for ln in lines[:-1]) and \
-                sum(not ln.endswith((".", "!", "?", '"', "”", ":")) for ln in lines[:-1]) >= (len(lines) - 1) / 2:
+        if _hard_wrapped(lines):
             out.append(" ".join(lines))
         else:
             out.extend(" ".join(ln.split()) if "  " in ln or "\t" in ln else ln for ln in lines)
     return out
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Fixed-width wrapped lines: similar lengths near one width, continuations in lower case."""
+    if len(lines) < 3:
+        return False
+    body = lines[:-1]
+    width = max(len(ln) for ln in body)
+    if not _HARD_WRAP_MIN <= width <= _HARD_WRAP_MAX or min(len(ln) for ln in body) < 0.7 * width:
+        return False
+    continued = sum(nxt[:1].islower() or not ln.endswith((".", "!", "?", '"', "”", ":")) for ln, nxt in zip(body, lines[1:], strict=False))
+    return continued >= 0.8 * len(body) and any(nxt[:1].islower() for nxt in lines[1:])
 
 
 def _header(paras: list[str], acc: _Acc) -> tuple[int, set[int]]:
@@ -611,20 +661,27 @@ def _header(paras: list[str], acc: _Acc) -> tuple[int, set[int]]:
     def is_meta(j: int) -> bool:
         if j not in meta_memo:
             nxt = paras[j]
-            meta_memo[j] = _debris_kind(nxt) is None and _meta_line(nxt, _Acc())
+            meta_memo[j] = _debris_kind(nxt) is None and not _is_credit(nxt) and _meta_line(nxt, _Acc())
         return meta_memo[j]
 
     has_meta = in_highlights = False
     i = 0
     while i < limit:
         line = paras[i]
-        if (kind := _debris_kind(line)) is not None:
+        if not plain and (gm := _GLUED_CAPTION.match(line)) and _title_like(gm.group("title")):
+            acc.debris.append(f"caption: {line[gm.end('title'):].strip()}")
+            override[i] = gm.group("title")
+            has_meta = True  # the caption under it marks the line as the page's headline
+            plain.append(i)
+        elif (kind := _debris_kind(line)) is not None:
             acc.debris.append(f"{kind}: {line}")
             in_highlights = kind == "highlights"
         elif in_highlights and _title_like(line):
             acc.debris.append(f"highlights: {line}")
         elif _bio(line, acc):
             acc.debris.append(f"bio: {line}")
+        elif _is_credit(line) and _meta_line(line, acc):
+            pass  # a source credit may stand anywhere; it does not make the lines around it a header
         elif (meta_memo.get(i) is not False) and _meta_line(line, acc):
             has_meta = True
         elif (em := _EMBEDDED_META.match(line)) and _meta_line(em.group("meta"), acc):
@@ -658,7 +715,8 @@ def _header(paras: list[str], acc: _Acc) -> tuple[int, set[int]]:
     if plain:
         first = override.get(plain[0], paras[plain[0]])
         repeated = any(d.startswith("repeated_title: ") for d in acc.debris)
-        if _title_like(first) and (has_meta or repeated or _title_case(first) or _confirmed_run(paras, plain, i)):
+        if (_title_like(first, CONFIRMED_TITLE_MAX_WORDS) and (has_meta or repeated)) or \
+                (_title_like(first) and (_title_case(first) or _confirmed_run(paras, plain, i))):
             acc.title = first
             rest = [override.get(k, paras[k]) for k in plain[1:]]
             if rest:
@@ -676,10 +734,28 @@ def _confirmed_run(paras: list[str], plain: list[int], end: int) -> bool:
     if len(plain) > 2 or end >= len(paras):
         return False
     first = paras[plain[0]]
-    if not _plain_headline(first) or first.endswith("?"):
+    if not _plain_headline(first) or first.endswith("?") or _short_title_case(first):
+        return False
+    while end < len(paras) and _debris_kind(paras[end]) is not None:
+        end += 1
+    if end >= len(paras):
         return False
     nxt = paras[end]
-    return len(nxt.split()) >= 8 and nxt[-1:] in ".!?\"”'’)…"
+    if not (len(nxt.split()) >= 8 and nxt[-1:] in ".!?\"”'’)…"):
+        return False
+    # Heading, one paragraph, heading again: a page of several items (video segments, a
+    # live blog), whose first item heading is not the page's title.
+    after = paras[end + 1] if end + 1 < len(paras) else ""
+    return not (after and len(plain) == 1 and _title_like(after) and len(after.split()) <= UNCONFIRMED_TITLE_MAX_WORDS
+                and _debris_kind(after) is None)
+
+
+def _short_title_case(line: str) -> bool:
+    """A Title Case phrase of at most four words ("A Request From Moscow"): a subheading that
+    a scrape starting mid-article puts on top; headlines carry a verb and run longer."""
+    words = line.split()
+    big = [w for w in _WORD.findall(line) if w.lower() not in TITLE_SMALL_WORDS]
+    return len(words) <= SHORT_HEADING_MAX_WORDS and len(big) >= 2 and all(w[0].isupper() for w in big)
 
 
 # ---------------------------------------------------------------------------------------
@@ -704,16 +780,26 @@ _NAMES_BY_LENGTH = sorted(NAMES, key=len, reverse=True)
 _OUTLET_CANON = {_canon(n) for n in NAMES} | {_canon(n) for n in DOMAINS}
 
 
+_STOP_LANGS: dict[str, tuple[int, ...]] = {}
+for _k, _stop in enumerate(STOPWORDS.values()):
+    for _w in _stop:
+        _STOP_LANGS[_w] = (*_STOP_LANGS.get(_w, ()), _k)
+_LANGS = tuple(STOPWORDS)
+
+
 def _language(text: str) -> str | None:
-    words = Counter(_WORD.findall(text[:1200].lower()))
-    total = sum(words.values())
+    words = _WORD.findall(text[:1200].lower())
+    total = len(words)
     if total < 5:
         return None
+    hits = [0] * len(_LANGS)
+    for w in words:
+        for k in _STOP_LANGS.get(w, ()):
+            hits[k] += 1
     best, share = None, 0.0
-    for lang, stop in STOPWORDS.items():
-        s = sum(n for w, n in words.items() if w in stop) / total
-        if s > share:
-            best, share = lang, s
+    for k, lang in enumerate(_LANGS):  # the first language wins a tie
+        if hits[k] / total > share:
+            best, share = lang, hits[k] / total
     return best if share >= MIN_SHARE else None
 
 
@@ -830,6 +916,8 @@ def parse_document(raw_text: str, meta: Mapping[str, Any] | None = None) -> Pars
             continue
         if (kind := _debris_kind(p)) is not None:
             acc.debris.append(f"{kind}: {p}")
+            if kind == "contact" and (fm := _FOLLOW_RE.match(p)) and _is_person_name(fm.group("name")):
+                acc.authors.append(_clean_name(fm.group("name")))  # "Follow <author> on Twitter" mid-page
         elif acc.title and not body and _same(p, acc.title):
             acc.debris.append(f"repeated_title: {p}")
         else:

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -38,6 +40,7 @@ from transforms.lexicon.facts import (
     CONVERSION_SLACK,
     COUNTABLE_KINDS,
     EVENT_PREDICATES,
+    KIND_PREDICATES,
     MONTHS,
     NON_ANCHORS,
     NON_UNITS,
@@ -48,10 +51,13 @@ from transforms.lexicon.facts import (
     STOPWORDS,
     SUBJECT_MODIFIERS,
     UNIT_DIMENSIONS,
+    UNIT_GROUP_EQUIVALENTS,
 )
 
 _WORD = re.compile(r"[A-Za-z](?:[A-Za-z'’.-]*[A-Za-z])?")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_PAREN_AFTER = re.compile(r"\s*\([^()]*\)")
 _CLAUSE_END = re.compile(r"[;.!?](?:\s|$)|\s[–—-]\s")
 _PLACE = re.compile(r"\b(into|in|to|at|near|over|from)\s+((?:(?!Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)[A-Z][\w-]+\s?){1,3})")
 # Context: words either side of a mention that count for similarity and anchors.
@@ -67,6 +73,8 @@ _MIN_SHARED_WORDS = 2
 _SPECIFIC_VALUE = 10.0
 _SAME_VALUE_SHARE = 0.02
 _POINT_QUALIFIERS = ("exact", "approximate")
+# A written bound and a value it admits link when within this share ("more than 11 million", "11.5 million").
+_NEAR_VALUE_SHARE = 0.05
 # An outlier published further than this from every consensus report is not a conflict.
 _REPORT_WINDOW = timedelta(days=7)
 # A proper noun in at least this share of a story's documents is the story's own (not an anchor).
@@ -95,16 +103,19 @@ class _Mention:
     place: str | None = None
     sentence_key: tuple[str, int] = ("", 0)
     names: frozenset[str] = field(default_factory=frozenset)  # proper nouns of the whole sentence
+    mod_words: str | None = None  # subject modifiers as written, for the label
     paren: bool = False  # written in parentheses right after another value (a conversion)
     prev_id: str | None = None  # the mention before it in the same sentence
+    head: str | None = None  # what is counted, as written ("missiles", "documents"); None if unknown
 
 
 def _unit_tokens(unit: str | None) -> set[str]:
     return {w.lower() for w in _WORD.findall(unit or "")}
 
 
-def _marker(before: list[str], after: list[str], sentence: str, published_at: datetime | None) -> str | None:
-    phrase = " " + " ".join(w.lower() for w in before[-2:] + after[:3]) + " "
+def _marker(before: list[str], after: list[str], phrase_after: list[str], sentence: str,
+            published_at: datetime | None) -> str | None:
+    phrase = " " + " ".join(w.lower() for w in before[-2:] + phrase_after[:3]) + " "
     found = next((m for m in PHRASE_MARKERS if f" {m} " in phrase), None)
     clause = " " + " ".join(w.lower() for w in before[-4:] + after) + " "
     found = found or next((m for m in CLAUSE_MARKERS if f" {m} " in clause), None)
@@ -127,55 +138,88 @@ def context(sentence: str, start: int, end: int, unit: str | None = None,
     return pred, marker, mods
 
 
-def _clause(sentence: str, start: int, end: int) -> tuple[str, str]:
-    """The text before and after the mention, cut at clause ends (full stop, semicolon, dash)."""
-    before = sentence[:start]
-    cuts = list(_CLAUSE_END.finditer(before))
-    if cuts:
-        before = before[cuts[-1].end():]
-    after = sentence[end:]
-    cut = _CLAUSE_END.search(after)
-    return before, after[: cut.start()] if cut else after
+@lru_cache(maxsize=8192)
+def _tokens(sentence: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """Word starts, ends and texts, and clause-end spans of a sentence (cached: a sentence
+    usually carries several mentions)."""
+    found = list(_WORD.finditer(sentence))
+    cuts = tuple((m.start(), m.end()) for m in _CLAUSE_END.finditer(sentence))
+    return (tuple(m.start() for m in found), tuple(m.end() for m in found),
+            tuple(m.group() for m in found), cuts)
+
+
+def _around(sentence: str, start: int, end: int) -> tuple[list[str], list[str], list[str]]:
+    """Words before and after the mention inside its clause (cut at full stops, semicolons
+    and dashes), and the words of its own phrase after it (up to a comma)."""
+    starts, ends, words, cuts = _tokens(sentence)
+    i_before, i_after = bisect_right(ends, start), bisect_left(starts, end)
+    clause_lo = max((ce for cs, ce in cuts if ce <= start), default=0)
+    clause_hi = min((cs for cs, ce in cuts if cs >= end), default=len(sentence))
+    comma = sentence.find(",", end)
+    phrase_hi = clause_hi if comma < 0 else min(comma, clause_hi)
+    before = list(words[bisect_left(starts, clause_lo):i_before])
+    after = list(words[i_after:max(i_after, bisect_right(ends, clause_hi))])
+    phrase = list(words[i_after:max(i_after, bisect_right(ends, phrase_hi))])
+    return before, after, phrase
 
 
 def _read(sentence: str, start: int, end: int, unit: str | None, published_at: datetime | None,
           kind: str) -> tuple[str | None, str | None, str | None, frozenset[str]]:
-    before_text, after_text = _clause(sentence, start, end)
-    before, after = _WORD.findall(before_text), _WORD.findall(after_text)
+    before, after, phrase_after = _around(sentence, start, end)
     pred, pred_word, best = None, None, float("inf")
-    for i, w in enumerate(after[:_PRED_AFTER]):
-        if kind in PREDICATE_KINDS.get(PREDICATES.get(w.lower(), ""), ()):
-            pred, pred_word, best = PREDICATES[w.lower()], w, i
+    # A parenthesised conversion right after the number is no distance to its predicate:
+    # "flew 3,700 km (2,300 miles) high" is an altitude.
+    paren = _PAREN_AFTER.match(sentence, end)
+    skip = len(_WORD.findall(paren.group())) if paren else 0
+    for i, w in enumerate(after[skip:skip + _PRED_AFTER]):
+        if (cls := _predicate(w, kind)) is not None:
+            pred, pred_word, best = cls, w, i
             break
     for i, w in enumerate(reversed(before[-_PRED_BEFORE:])):
         if i + 0.5 >= best:
             break
-        if kind in PREDICATE_KINDS.get(PREDICATES.get(w.lower(), ""), ()):
-            pred, pred_word = PREDICATES[w.lower()], w
+        if (cls := _predicate(w, kind)) is not None:
+            pred, pred_word = cls, w
             break
-    marker = _marker(before, after[:12], sentence, published_at)
+    marker = _marker(before, after[:12], phrase_after, sentence, published_at)
     # Whose quantity: the words of the unit phrase (or the two words after) and the word before.
     unit_words = set(_WORD.findall(unit) if unit else after[:2]) | set(before[-1:])
     modifiers = frozenset(SUBJECT_MODIFIERS[w] for w in unit_words if w in SUBJECT_MODIFIERS)
     return pred, pred_word, marker, modifiers
 
 
+def _predicate(word: str, kind: str) -> str | None:
+    """The predicate class of a word for a mention of this kind ("falling" districts are
+    captured, a "falling" price fell), or None."""
+    w = word.lower()
+    cls = KIND_PREDICATES.get(kind, {}).get(w) or PREDICATES.get(w)
+    return cls if cls is not None and kind in PREDICATE_KINDS.get(cls, ()) else None
+
+
+def _modifier_words(sentence: str, start: int, end: int, unit: str | None) -> str | None:
+    """The subject modifiers as written ("Afghan"), for the label."""
+    before, after, _ = _around(sentence, start, end)
+    words = [w for w in (_WORD.findall(unit) if unit else after[:2]) if w in SUBJECT_MODIFIERS]
+    words = [w for w in before[-1:] if w in SUBJECT_MODIFIERS and w not in words] + words
+    return " ".join(words) or None
+
+
 def _anchors_and_words(sentence: str, start: int, end: int, unit: str | None) -> tuple[frozenset[str], frozenset[str]]:
-    before = _WORD.findall(sentence[:start])[-_WINDOW_BEFORE:]
-    after = _WORD.findall(sentence[end:])[:_WINDOW_AFTER]
+    starts, ends, words, _ = _tokens(sentence)
+    i_before, i_after = bisect_right(ends, start), bisect_left(starts, end)
+    window = words[max(0, i_before - _WINDOW_BEFORE):i_before] + words[i_after:i_after + _WINDOW_AFTER]
     skip = _unit_tokens(unit)
     anchors = frozenset(
-        re.sub(r"['’]s?$", "", w) for w in before + after
+        _POSSESSIVE.sub("", w) for w in window
         if w[0].isupper() and w not in NON_ANCHORS and w not in SUBJECT_MODIFIERS
-        and w.lower() not in STOPWORDS
-        and w.lower() not in MONTHS and len(w) > 2
+        and w.lower() not in STOPWORDS and w.lower() not in MONTHS and len(w) > 2
     )
-    words = frozenset(
-        w.lower() for w in before + after
-        if len(w) > 2 and w.lower() not in STOPWORDS and w.lower() not in PREDICATES
-        and w.lower() not in skip and w.lower() not in MONTHS
+    lowered = (_POSSESSIVE.sub("", w.lower()) for w in window)
+    context_words = frozenset(
+        w for w in lowered
+        if len(w) > 2 and w not in STOPWORDS and w not in PREDICATES and w not in skip and w not in MONTHS
     )
-    return anchors, words
+    return anchors, context_words
 
 
 def _dimension(kind: str, unit_group: str | None) -> tuple[str | None, float]:
@@ -184,7 +228,7 @@ def _dimension(kind: str, unit_group: str | None) -> tuple[str | None, float]:
         return UNIT_DIMENSIONS[unit_group]
     if unit_group in NON_UNITS:
         return None, 1.0
-    return unit_group, 1.0
+    return UNIT_GROUP_EQUIVALENTS.get(unit_group or "", unit_group), 1.0
 
 
 def _scale(x: float | None, factor: float) -> float | None:
@@ -254,16 +298,28 @@ def _most_common(items: Iterable[str | None]) -> str | None:
 
 
 def _label(ms: list[_Mention]) -> str:
-    unit = _most_common(m.unit for m in ms if m.unit and m.unit.lower() not in PREDICATES) or ms[0].dim or ms[0].kind
-    parts = [unit]
-    if any(m.predicate for m in ms):
-        parts.append(_most_common(m.pred_word.lower() for m in ms if m.pred_word) or "")
-    place = _most_common(m.place for m in ms)
-    if place:
-        parts.append(place)
+    """"Afghan troops fled into Tajikistan", "altitude in km", "time span in years"."""
+    pred = _most_common(m.pred_word.lower() for m in ms if m.pred_word)
+    unit = _most_common(m.unit for m in ms)
+    kind = ms[0].kind
+    if kind == "count":
+        # The unit as written, without verbs and fillers ("hundreds more injured" -> dim).
+        written = _most_common(" ".join(w for w in (m.unit or "").split()
+                                        if w.lower() not in PREDICATES and w.lower() not in STOPWORDS)
+                               for m in ms)
+        what = written or ms[0].dim or "count"
+        mods = _most_common(m.mod_words for m in ms)
+        parts = [mods if mods and mods not in what else "", what, pred or "",
+                 _most_common(m.place for m in ms) or ""]
+    elif kind == "duration":
+        parts = ["time span in", f"{unit or 'time'}s"]
+    elif kind == "measure":
+        parts = [_most_common(m.predicate for m in ms) or "measure", "in", unit or ms[0].dim or ""]
+    else:  # money, percent
+        parts = [pred or "amount", "in", ms[0].dim or kind]
     if ms[0].marker:
         parts.append(f"({ms[0].marker})")
-    return " ".join(parts)
+    return " ".join(p for p in parts if p)
 
 
 def facts(numbers: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -336,11 +392,29 @@ def _mention(r: dict[str, Any]) -> _Mention | None:
         r["qualifier"], r["kind"], dim, r["unit_group"] if r["kind"] in ("measure", "duration") else r["unit"],
         pred, pred_word, marker, mods, anchors, words, place,
         sentence_key=(r["doc_id"], r["sentence_no"]), paren=paren, names=_names(sentence),
+        mod_words=_modifier_words(sentence, start, end, r["unit"]) if mods else None,
+        head=_head(r["kind"], r["unit"], dim),
     )
 
 
+def _head(kind: str, unit: str | None, dim: str | None) -> str | None:
+    """The counted thing: the last content word of the written unit, singular ("short-range
+    missiles" -> "missile"); a unit that is only a predicate ("13 dead") counts its unit group.
+    Measures use their dimension (km and miles compare in base units)."""
+    if kind != "count":
+        return dim
+    words = [_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(unit or "")]
+    words = [w for w in words if w not in PREDICATES and w not in STOPWORDS and w not in NON_UNITS]
+    if not words:
+        return dim
+    w = words[-1]
+    w = w[:-1] if w.endswith("s") and not w.endswith("ss") else w
+    return UNIT_GROUP_EQUIVALENTS.get(w, w)
+
+
+@lru_cache(maxsize=8192)
 def _names(sentence: str) -> frozenset[str]:
-    return frozenset(re.sub(r"['’]s?$", "", w) for w in _WORD.findall(sentence) if w[0].isupper())
+    return frozenset(_POSSESSIVE.sub("", w) for w in _tokens(sentence)[2] if w[0].isupper())
 
 
 def _story_facts(ms: list[_Mention]) -> list[list[_Mention]]:
@@ -426,6 +500,17 @@ def _overlap(a: _Mention, b: _Mention) -> bool:
     return x[0] <= y[1] and y[0] <= x[1]
 
 
+def _rep(m: _Mention) -> float | None:
+    """The number as written: the value, or the bound of "more than 11 million"."""
+    if m.value is not None:
+        return m.value
+    if m.low is not None and m.high is None:
+        return m.low
+    if m.high is not None and m.low is None:
+        return m.high
+    return None
+
+
 def _same_value(a: _Mention, b: _Mention) -> bool:
     """The same specific value (>= 10, within 2%), or the same bound, in one dimension."""
     if a.dim is None or b.dim is None:
@@ -440,6 +525,28 @@ def _same_value(a: _Mention, b: _Mention) -> bool:
             and abs(bound) >= _SPECIFIC_VALUE)
 
 
+def _same_thing_same_number(a: _Mention, b: _Mention, near_in_time: bool) -> bool:
+    """The same counted thing with the same number as written: "three short-range missiles"
+    and "three missiles", "at least eight current or former leaders" twice, "more than 11
+    million documents" and "11.5 million documents" (a value inside a bound within 5% of it).
+    Reports weeks apart link only on the same specific number (>= 10) written the same way:
+    small numbers and near values recur across the events of a long story."""
+    if a.head is None or a.head != b.head or a.dim is None:
+        return False
+    x, y = _rep(a), _rep(b)
+    if x is None or y is None:
+        return False
+    top = max(abs(x), abs(y)) / _unit_factor(a)  # as written: "four days" is small
+    if x == y and (a.qualifier == b.qualifier or {a.qualifier, b.qualifier} <= set(_POINT_QUALIFIERS)):
+        if top >= _SPECIFIC_VALUE:
+            return True
+        # "two runs", "three games" recur in a story: a small number also needs a shared word.
+        return near_in_time and bool(a.words & b.words)
+    if not near_in_time or top < _SPECIFIC_VALUE or abs(x - y) > _NEAR_VALUE_SHARE * top:
+        return False
+    return _overlap(a, b)  # within rounding: "11 million" and "11.5 million", "more than 100" and "104"
+
+
 def _similar(a: _Mention, b: _Mention, common: set[str], by_predicate: bool = True,
              by_value: bool = True) -> bool:
     """Evidence that two mentions of one block report the same quantity."""
@@ -448,7 +555,11 @@ def _similar(a: _Mention, b: _Mention, common: set[str], by_predicate: bool = Tr
         return (a.paren and a.prev_id == b.number_id) or (b.paren and b.prev_id == a.number_id)
     if by_predicate and a.marker is None and a.predicate in EVENT_PREDICATES and a.predicate == b.predicate:
         return True  # the story's event verb (fled, killed, ...) is evidence enough
-    if a.published_at and b.published_at and abs(a.published_at - b.published_at) > _REPORT_WINDOW:
+    near_in_time = not (a.published_at and b.published_at
+                        and abs(a.published_at - b.published_at) > _REPORT_WINDOW)
+    if by_value and (a.marker is None or a.marker in PHRASE_MARKERS) and _same_thing_same_number(a, b, near_in_time):
+        return True  # also weeks apart: a later article restating the figure
+    if not near_in_time:
         return False  # weeks apart: another launch, another year's figure
     if by_value and a.marker is None and b.marker is None and _same_value(a, b):
         return True  # "27 engines" and "27 engines", "2,300 miles" and "3,700 km"

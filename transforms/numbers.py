@@ -16,6 +16,7 @@ words comes from ``transforms.lexicon.numbers_words``; every unit group from
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -56,32 +57,55 @@ _WORD_TOKEN = _alt([*W.UNITS, *W.TENS, *W.SCALES, *W.DOZEN_WORDS])
 _SCALE_WORDS = _alt([*W.SCALES, *W.DOZEN_WORDS])
 _TZ = r"GMT|UTC|IST|EST|EDT|CET|CEST|BST|PST|PDT|MSK|AST|PKT|[Ll]ocal\s+time"
 
-_CANDIDATE = re.compile(
-    rf"""
-    (?P<iso>\b\d{{4}}-\d{{2}}-\d{{2}}\b)
-  | (?P<mdate>\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!:)(?:,?\s+\d{{4}}\b(?![,.]\d))?)
-  | (?P<ddate>\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s+\d{{4}}\b(?![,.]\d))?)
-  | (?P<mydate>\b{_MONTH}\.?,?\s+\d{{4}}\b(?![,.]\d))
-  | (?P<sdate>\b\d+/\d+(?:/\d{{2,4}})?(?:st|nd|rd|th)?\b(?!/))
-  | (?P<time>\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s?(?i:[ap]\.m\.|[ap]m\b))?(?:\s?(?:{_TZ})\b)?
+# The candidate alternatives, in priority order (the first that matches wins).
+_CANDIDATE_PARTS: tuple[tuple[str, str], ...] = (
+    ("iso", r"\b\d{4}-\d{2}-\d{2}\b"),
+    ("mdate", rf"\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!:)(?:,?\s+\d{{4}}\b(?![,.]\d))?"),
+    ("ddate", rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s+\d{{4}}\b(?![,.]\d))?"),
+    ("mydate", rf"\b{_MONTH}\.?,?\s+\d{{4}}\b(?![,.]\d)"),
+    ("sdate", r"\b\d+/\d+(?:/\d{2,4})?(?:st|nd|rd|th)?\b(?!/)"),
+    ("time", rf"""\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s?(?i:[ap]\.m\.|[ap]m\b))?(?:\s?(?:{_TZ})\b)?
       |\b\d{{1,2}}\.\d{{2}}\s?(?i:[ap]\.m\.|[ap]m\b)
       |\b\d{{1,2}}\s?(?:[ap]\.m\.|[ap]m\b|[AP]M\b)
-      |\b\d{{4}}\s?(?:{_TZ}|hrs)\b)
-  | (?P<phone>\+\d{{1,3}}[\s.-]?\(?\d{{1,4}}\)?(?:[\s.-]?\d{{2,4}}){{2,4}}\b
-      |\(\d{{3}}\)\s?\d{{3}}-\d{{4}}\b|\b\d{{3}}-\d{{3}}-\d{{4}}\b)
-  | (?P<ident>\b(?!(?:Mid|Pre|Post|Early|Late|Anti|Non|Over|Under|Top|Sub|Ex|Since)-)
-      [A-Z][A-Za-z]*-?\d+(?:[A-Za-z\d-]*[A-Za-z\d])?\b)
-  | (?P<vague>\b(?i:{_alt(W.VAGUE)})\b)
-  | (?P<fracw>\b(?i:(?:one|two|three|four|five|nine|a)[\s-]+(?:{_alt(W.FRACTIONS)})|half)\b
-      (?=\s+(?:of|the)\b))
-  | (?P<ordw>\b(?i:(?:(?:{_alt(W.TENS)})-)(?:{_alt(W.ORDINAL_TAILS)})|(?:{_alt(W.ORDINAL_UNITS)}))\b)
-  | (?P<words>\b(?i:(?:a|an|half(?:\s+an?)?)\s+(?={_SCALE_WORDS}))?
+      |\b\d{{4}}\s?(?:{_TZ}|hrs)\b"""),
+    ("phone", r"""\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}\b
+      |\(\d{3}\)\s?\d{3}-\d{4}\b|\b\d{3}-\d{3}-\d{4}\b"""),
+    ("ident", r"""\b(?!(?:Mid|Pre|Post|Early|Late|Anti|Non|Over|Under|Top|Sub|Ex|Since)-)
+      [A-Z][A-Za-z]*-?\d+(?:[A-Za-z\d-]*[A-Za-z\d])?\b"""),
+    ("vague", rf"\b(?i:{_alt(W.VAGUE)})\b"),
+    ("fracw", rf"""\b(?i:(?:one|two|three|four|five|nine|a)[\s-]+(?:{_alt(W.FRACTIONS)})|half)\b
+      (?=\s+(?:of|the)\b)"""),
+    ("ordw", rf"\b(?i:(?:(?:{_alt(W.TENS)})-)(?:{_alt(W.ORDINAL_TAILS)})|(?:{_alt(W.ORDINAL_UNITS)}))\b"),
+    ("words", rf"""\b(?i:(?:a|an|half(?:\s+an?)?)\s+(?={_SCALE_WORDS}))?
       (?i:(?:{_WORD_TOKEN})(?:(?:-|\s+and\s+a\s+half\s+|\s+and\s+|\s+a\s+(?={_SCALE_WORDS})|\s+)(?:{_WORD_TOKEN}))*)
-      (?i:\s+and\s+a\s+half)?\b)
-  | (?P<digits>{_DIGITS}|[½⅓⅔¼¾])
-    """,
-    re.VERBOSE,
+      (?i:\s+and\s+a\s+half)?\b"""),
+    ("digits", rf"{_DIGITS}|[½⅓⅔¼¾]"),
 )
+
+
+def _candidate_re(names: tuple[str, ...] | None = None) -> re.Pattern[str]:
+    return re.compile(
+        "|".join(f"(?P<{n}>{p})" for n, p in _CANDIDATE_PARTS if names is None or n in names),
+        re.VERBOSE,
+    )
+
+
+_CANDIDATE = _candidate_re()
+# The same alternatives split by the first character, so a match tries only those that can
+# start there (the order within each subset is kept).
+_CANDIDATE_DIGIT = _candidate_re(("iso", "ddate", "sdate", "time", "phone", "digits"))
+_CANDIDATE_LETTER = _candidate_re(("mdate", "mydate", "ident", "vague", "fracw", "ordw", "words"))
+
+
+def _candidate_at(text: str, pos: int) -> re.Match[str] | None:
+    c = text[pos : pos + 1]
+    if c.isascii():
+        if c.isdigit():
+            return _CANDIDATE_DIGIT.match(text, pos)
+        if c.isalpha():
+            return _CANDIDATE_LETTER.match(text, pos)
+    return _CANDIDATE.match(text, pos)
+
 
 # Right context, matched at the end of a value.
 _ABBR = re.compile(r"(?:mln|mn|bn|bln|trn|tn|k|K|m|b)\b|\s(?:mln|mn|bn|tn)\b")
@@ -94,6 +118,10 @@ _DECADE = re.compile(r"s\b")
 _ALNUM = re.compile(r"[A-Za-z\d]+")
 _LIST_JOIN = re.compile(r",?\s+(?:and|or|to|&)\s+|,\s+")
 _CURRENCY_AT = re.compile(rf"(?i:{_alt(W.CURRENCY_PREFIXES)})\s?")
+_WORD_SPLIT = re.compile(r"[\s-]+")
+_ALPHA_TOKENS = re.compile(r"[A-Za-z]+\.?")
+_INTS = re.compile(r"\d+")
+_NAME_YEAR = re.compile(r"[A-Z][a-z]+-\d{4}")
 _LABEL_TAIL = re.compile(r"[-–]\d+\b")
 _AGE_GLUED = re.compile(r"(?:yo|y\.o\.|yrs?\.?\s+old)\b")
 _YEAR_AND = re.compile(r"\s*(?:–|-|\s+to\s+|\s+and\s+)\s*(\d{4})\b")
@@ -112,14 +140,18 @@ _DURATION_GLUED = re.compile(rf"(?i:({_alt(U.DURATION_UNITS)}))\b")
 _CURRENCY_BEFORE = re.compile(
     rf"(?:(?<![A-Za-z])(?i:({_alt(k for k in W.CURRENCY_PREFIXES if k[0].isalpha())}))|({_alt(k for k in W.CURRENCY_PREFIXES if not k[0].isalpha())}))\s?\Z"
 )
-_CURRENCY_CHARS = frozenset(k[-1] for k in W.CURRENCY_PREFIXES) | frozenset("sSdDrRpPfFyBbN")
+_CURRENCY_SYMBOL_CHARS = frozenset(k[-1] for k in W.CURRENCY_PREFIXES if not k[-1].isalpha())
+_CURRENCY_WORD_PREFIXES = frozenset(k.rstrip(".") for k in W.CURRENCY_PREFIXES if k[-1].isalpha())
 _PRE_QUAL = re.compile(rf"(?<![\w$])(?i:({_alt(W.PRE_QUALIFIERS)}))\s+\Z")
 _PRE_QUAL_LAST = frozenset(k.split()[-1] for k in W.PRE_QUALIFIERS)
 _RANGE_OPENER = re.compile(r"(?<!\w)(?i:(between|from))\s+\Z")
 _ID_CUE = re.compile(rf"(?:(?<![\w.#])(?:{_alt(W.IDENTIFIER_CUES)})|(?i:\bid))\s*[:#]?\s*\Z")
 _ID_CUE_LAST = frozenset(k.split()[-1].lower().rstrip(".") for k in W.IDENTIFIER_CUES) | {"id"}
 _NEG_BEFORE = re.compile(r"(?:(?<![\w.,])[-−]|(?i:\bminus\s+))\Z")
-_AGED_BEFORE = re.compile(r"(?i:\b(aged|age|ages))\s+\Z")
+_AGED_BEFORE = re.compile(r"(?i:\b(aged|age|ages|turned|turns|turning))\s+\Z")
+# "Stephen Paddock, 64, lived": a small number set off by commas after a name is an age.
+_APPOSITIVE_BEFORE = re.compile(r"\b[A-Z][a-z]+,[^\S\r\n]\Z")
+_APPOSITIVE_AFTER = re.compile(r"\s*(?:[,;)]|\.(?!\d)|\Z)")
 _ONE_NOT_BEFORE = frozenset((
     "no", "any", "every", "each", "the", "this", "that", "which", "someone", "anyone",
     "everyone", "at", "another", "with", "than",
@@ -158,7 +190,12 @@ _NOT_NOUN_SUFFIX = ("ed", "ing", "ly")
 
 
 def _round(x: float | None) -> float | None:
-    return None if x is None else float(f"{x:.12g}")
+    """12 significant digits, so 2.3 million is 2300000.0, not 2299999.9999999995."""
+    if x is None:
+        return None
+    if type(x) is int or x.is_integer():
+        return float(x)
+    return float(f"{x:.12g}")
 
 
 def _digits_value(s: str) -> float:
@@ -167,9 +204,10 @@ def _digits_value(s: str) -> float:
     return float(s.replace(",", ""))
 
 
+@functools.lru_cache(maxsize=4096)
 def _words_value(s: str) -> tuple[float, bool]:
     """Value of a number-word phrase, and whether it used dozen/score (approximate)."""
-    toks = [t for t in re.split(r"[\s-]+", s.lower()) if t and t != "and"]
+    toks = [t for t in _WORD_SPLIT.split(s.lower()) if t and t != "and"]
     mult = 1.0
     if toks and toks[0] == "half":
         mult, toks = 0.5, toks[1:]
@@ -318,7 +356,7 @@ class _Value(NamedTuple):
 
 def _value_at(text: str, pos: int) -> _Value | None:
     """A number (digits with scale, or words) starting at ``pos``, for range tails."""
-    m = _CANDIDATE.match(text, pos)
+    m = _candidate_at(text, pos)
     if not m:
         return None
     if m.lastgroup == "digits":
@@ -332,6 +370,9 @@ def _value_at(text: str, pos: int) -> _Value | None:
 
 
 def _scale_digits(text: str, v: float, end: int, currency: bool) -> _Value:
+    c = text[end : end + 1]
+    if not (c.isalpha() or c == "-" or (c.isspace() and _peek(text, end) in _SCALE_NEXT)):
+        return _Value(v, end, False, False)
     a = _ABBR.match(text, end)
     if a:
         key = a.group().strip()
@@ -351,9 +392,10 @@ def _mk(
     high: float | None, qualifier: str, kind: str, unit: str | None = None,
     group: str | None = None, currency: str | None = None,
 ) -> Mention:
+    v = _round(value)
     return Mention(
-        start, end, text[start:end], _round(value), _round(low), _round(high), qualifier, kind,
-        unit, group, currency,
+        start, end, text[start:end], v, v if low == value else _round(low),
+        v if high == value else _round(high), qualifier, kind, unit, group, currency,
     )
 
 
@@ -375,17 +417,17 @@ def _special(text: str, m: re.Match[str]) -> Mention | None:
         return _point(text, m, "date", _date_value(y, mo, d))
     if g in ("mdate", "ddate", "mydate"):
         month = next(
-            W.MONTHS[t.lower().rstrip(".")] for t in re.findall(r"[A-Za-z]+\.?", s)
+            W.MONTHS[t.lower().rstrip(".")] for t in _ALPHA_TOKENS.findall(s)
             if t.lower().rstrip(".") in W.MONTHS
         )
-        nums = [int(x) for x in re.findall(r"\d+", s)]
+        nums = [int(x) for x in _INTS.findall(s)]
         year = next((n for n in nums if n >= 1000), None)
         day = next((n for n in nums if n < 1000), None)
         if day is not None and not 1 <= day <= 31:
             return None
         return _point(text, m, "date", _date_value(year, month, day))
     if g == "sdate":
-        parts = [int(x) for x in re.findall(r"\d+", s)]
+        parts = [int(x) for x in _INTS.findall(s)]
         if len(parts) == 2 and parts[1] and text.startswith(" of ", m.end()):
             v = parts[0] / parts[1] * 100  # "1/3 of": a share, kind percent
             return _mk(text, m.start(), m.end(), v, v, v, "exact", "percent", None, "percent")
@@ -397,7 +439,7 @@ def _special(text: str, m: re.Match[str]) -> Mention | None:
             year += 2000 if year < 50 else 1900
         return _point(text, m, "date", _date_value(year, mo, d))
     if g == "time":
-        nums = [int(x) for x in re.findall(r"\d+", s)]
+        nums = [int(x) for x in _INTS.findall(s)]
         if len(nums) == 1 and nums[0] >= 100:  # 0237 GMT
             hh, mm = divmod(nums[0], 100)
         else:
@@ -410,12 +452,74 @@ def _special(text: str, m: re.Match[str]) -> Mention | None:
         if hh > 24 or mm > 59:
             return _point(text, m, "identifier", None)
         return _point(text, m, "time", float(hh * 100 + mm))
-    if g == "ident" and re.fullmatch(r"[A-Z][a-z]+-\d{4}", s):
+    if g == "ident" and _NAME_YEAR.fullmatch(s):
         return None  # "Mid-2021" at the start of a sentence: the digits are a year
     return _point(text, m, "identifier", None)
 
 
 _SPECIAL = frozenset(("iso", "mdate", "ddate", "mydate", "sdate", "time", "phone", "ident"))
+
+
+_PEEK = re.compile(r"[^\S\r\n]*([A-Za-z]+)")
+_SCALE_NEXT = frozenset((*W.SCALES, *(k.capitalize() for k in W.SCALES), "mn", "mln", "bn", "tn"))
+
+
+# The reading steps peek at the same position several times (scale? percent? range? unit?):
+# the last answer is kept. One tuple, rebound at once, so concurrent callers stay correct.
+_peek_last: tuple[str, int, str] = ("", -1, "")
+
+
+def _peek(text: str, end: int) -> str:
+    """The word at ``end`` (after spaces), as written; "" when there is none."""
+    global _peek_last
+    t, e, w = _peek_last
+    if e == end and t is text:
+        return w
+    m = _PEEK.match(text, end)
+    w = m.group(1) if m else ""
+    _peek_last = (text, end, w)
+    return w
+
+
+_PCT_NEXT = frozenset(("per", "percent", "pct", "percentage"))
+_RANGE_NEXT = frozenset(("to", "and", "or"))
+_POST_NEXT = frozenset(k.split()[0] for k in W.POST_QUALIFIERS)
+# First words of every unit the words after a number can start with (lower case).
+_UNIT_FIRST = frozenset(
+    re.split(r"[\s/.]", k.lower())[0]
+    for k in (*W.CURRENCY_WORDS, *U.DURATION_UNITS, *U.MEASURE_UNITS)
+) | {"years", "year", "yrs", "yr", "us"}
+
+
+def _may_follow(text: str, end: int, chars: str, words: frozenset[str]) -> bool:
+    """Cheap test before a pattern: a joining char, or a space and one of ``words``."""
+    c = text[end : end + 1]
+    if not c:
+        return False
+    if c in chars:
+        return True
+    if c.isspace():
+        c2 = text[end + 1 : end + 2]
+        return (c2 != "" and c2 in chars) or _peek(text, end).lower() in words
+    return False
+
+
+def _may_be_percent(text: str, end: int) -> bool:
+    c = text[end : end + 1]
+    if c == "%":
+        return True
+    if c.isspace() or c.isalpha():
+        return text[end + 1 : end + 2] == "%" or _peek(text, end).lower() in _PCT_NEXT
+    return False
+
+
+def _may_have_unit(text: str, end: int) -> bool:
+    """False when the words after a number cannot start a currency, duration or measure."""
+    c = text[end : end + 1]
+    if c.isspace():
+        w = _peek(text, end)
+        return w == "" or w.lower() in _UNIT_FIRST
+    return c != "" and (c.isalpha() or c in "-°²")
 
 
 def _last_word(before: str) -> str:
@@ -435,6 +539,7 @@ class _Read:
         "end",
         "fraction",
         "group",
+        "last",
         "high",
         "is_range",
         "kind",
@@ -449,8 +554,9 @@ class _Read:
         "value",
     )
 
-    def __init__(self, start: int, end: int, before: str) -> None:
+    def __init__(self, start: int, end: int, before: str, last: str) -> None:
         self.start, self.end, self.before = start, end, before
+        self.last = last  # _last_word(before), read by several steps
         self.value: float | None = None
         self.low: float | None = None
         self.high: float | None = None
@@ -486,23 +592,24 @@ def _read(text: str, m: re.Match[str]) -> tuple[Mention | None, int]:
             return None, end  # tail of a code, a decimal or a slash form already read
         if prev in "-–" and start > 1 and text[start - 2].isdigit():
             return None, end  # tail of an X-Y already read
-        if _last_word(before) in _ID_CUE_LAST and _ID_CUE.search(before):
-            return _mk(text, start, end, None, None, None, "exact", "identifier"), end
-    r = _Read(start, end, before)
+    last = _last_word(before)
+    if g == "digits" and start > 0 and last in _ID_CUE_LAST and _ID_CUE.search(before):
+        return _mk(text, start, end, None, None, None, "exact", "identifier"), end
+    r = _Read(start, end, before, last)
     if g == "vague":
         r.low, r.high = W.VAGUE[" ".join(m.group().lower().split())]
         r.vague, r.qualifier = True, "vague"
     elif g == "words":
         surface = m.group()
         if surface.lower() == "one" and (
-            _last_word(before) in _ONE_NOT_BEFORE or text.startswith(_ONE_NOT_AFTER, end)
+            last in _ONE_NOT_BEFORE or text.startswith(_ONE_NOT_AFTER, end)
         ):
             return None, end
         v, r.approx_word = _words_value(surface)
         r.value = r.low = r.high = v
         r.scaled = any(t in surface.lower() for t in W.SCALES)
     elif g == "fracw":
-        toks = re.split(r"[\s-]+", m.group().lower())
+        toks = _WORD_SPLIT.split(m.group().lower())
         num = 1.0 if toks[0] in ("a", "half") else float(W.UNITS.get(toks[0], 1))
         r.value = r.low = r.high = num * W.FRACTIONS[toks[-1]] * 100
         r.fraction = True
@@ -526,12 +633,17 @@ def _read_digits(text: str, m: re.Match[str], r: _Read) -> tuple[Mention | None,
     start, end = m.start(), m.end()
     raw = m.group()
     v = _digits_value(raw)
-    if start and (text[start - 1] in _CURRENCY_CHARS or text[start - 1] == " "):
+    prev = text[start - 1] if start else ""
+    if prev in _CURRENCY_SYMBOL_CHARS or (prev.isspace() and _last_word(
+            text[max(0, start - 6) : start]) in _CURRENCY_WORD_PREFIXES):
         cm = _CURRENCY_BEFORE.search(text, max(0, start - 6), start)
         if cm:
             r.currency = W.CURRENCY_PREFIXES[(cm.group(1) or cm.group(2)).lower()]
             r.start = start = cm.start()
-    if r.currency is None and start and text[start - 1] in "-− ":
+    is_minus = prev != "" and prev in "-−"
+    if not is_minus and prev.isspace():
+        is_minus = text.endswith(("minus", "Minus"), 0, start - 1)
+    if r.currency is None and is_minus:
         nm = _NEG_BEFORE.search(text, max(0, start - 8), start)
         if nm:
             r.start = start = nm.start()
@@ -539,10 +651,12 @@ def _read_digits(text: str, m: re.Match[str], r: _Read) -> tuple[Mention | None,
     sv = _scale_digits(text, v, end, r.currency is not None)
     r.value = r.low = r.high = sv.value
     r.end, r.scaled = sv.end, sv.scaled
-    r.before = text[max(0, start - 40) : start]
+    if start != m.start():
+        r.before = text[max(0, start - 40) : start]
+        r.last = _last_word(r.before)
     if sv.scaled or r.currency is not None:
         return None
-    om = _ORD_SUFFIX.match(text, end)
+    om = _ORD_SUFFIX.match(text, end) if text[end : end + 1].isalpha() else None
     if om:
         return _mk(text, start, om.end(), v, v, v, "exact", "ordinal"), om.end()
     is_year = len(raw) == 4 and raw.isdigit() and 1000 <= v <= 2199
@@ -594,7 +708,7 @@ def _read_year(text: str, r: _Read, v: float) -> tuple[Mention, int] | None:
             y2 += int(v) // 100 * 100
         if y2 > v:
             return _mk(text, start, ym.end(), None, v, y2, "range", "year"), ym.end()
-    last = _last_word(r.before)
+    last = r.last
     if last in _PRE_QUAL_LAST and _PRE_QUAL.search(r.before):
         return None  # "more than 2000": a quantity
     if last in ("between", "from"):
@@ -618,7 +732,7 @@ def _read_qualifier(text: str, r: _Read) -> None:
     """Qualifier before, percent, range tail and qualifier after; sets the interval."""
     if r.approx_word:
         r.qualifier, r.band = "approximate", "dozen"
-    last = _last_word(r.before)
+    last = r.last
     if last in _PRE_QUAL_LAST:
         r.qm = _PRE_QUAL.search(r.before)
     is_change = False
@@ -629,19 +743,10 @@ def _read_qualifier(text: str, r: _Read) -> None:
     if r.qm:
         r.qualifier, r.band = W.PRE_QUALIFIERS[" ".join(r.qm.group(1).lower().split())]
         r.start -= len(r.qm.group(0))
-    pm = _PERCENT.match(text, r.end)
-    if pm:
-        r.kind, r.group, r.end = "percent", "percent", pm.end()
     if r.fraction:
         r.kind, r.group = "percent", "percent"
-    if not r.vague and not r.fraction:
-        _read_range(text, r, is_change)
-    if not r.is_range:
-        pq = _POST_QUAL.match(text, r.end)
-        if pq:
-            key = " ".join((pq.group(1) or pq.group(2) or pq.group(3)).lower().split())
-            r.qualifier, r.band = W.POST_QUALIFIERS["plus" if key == "+" else key]
-            r.end = pq.end()
+    if _may_extend(text, r.end):  # usually not: nothing can extend the number
+        _read_after(text, r, is_change)
     if r.is_range or r.kind == "identifier":
         return
     if r.vague:
@@ -653,10 +758,49 @@ def _read_qualifier(text: str, r: _Read) -> None:
             r.low = r.low * W.BANDS["below"][0]  # type: ignore[operator]
         return
     if r.value is not None:
-        r.low, r.high = _band(r.value, r.band)
+        if r.band == "exact":
+            r.low = r.high = r.value
+        else:
+            r.low, r.high = _band(r.value, r.band)
+
+
+_EXTEND_CHARS = "%-–—+"
+_EXTEND_NEXT = _PCT_NEXT | _RANGE_NEXT | _POST_NEXT
+
+
+def _may_extend(text: str, end: int) -> bool:
+    """False when no percent, range tail or post-qualifier can follow ``end`` (one peek)."""
+    c = text[end : end + 1]
+    if c == "":
+        return False
+    if c in _EXTEND_CHARS:
+        return True
+    if c.isspace():
+        c2 = text[end + 1 : end + 2]
+        return (c2 != "" and c2 in _EXTEND_CHARS) or _peek(text, end).lower() in _EXTEND_NEXT
+    if c.isalpha():
+        return text[end + 1 : end + 2] == "%" or _peek(text, end).lower() in _PCT_NEXT
+    return False
+
+
+def _read_after(text: str, r: _Read, is_change: bool) -> None:
+    """Percent, range tail and qualifier after the number."""
+    pm = _PERCENT.match(text, r.end) if _may_be_percent(text, r.end) else None
+    if pm:
+        r.kind, r.group, r.end = "percent", "percent", pm.end()
+    if not r.vague and not r.fraction:
+        _read_range(text, r, is_change)
+    if not r.is_range and _may_follow(text, r.end, "+-", _POST_NEXT):
+        pq = _POST_QUAL.match(text, r.end)
+        if pq:
+            key = " ".join((pq.group(1) or pq.group(2) or pq.group(3)).lower().split())
+            r.qualifier, r.band = W.POST_QUALIFIERS["plus" if key == "+" else key]
+            r.end = pq.end()
 
 
 def _read_range(text: str, r: _Read, is_change: bool) -> None:
+    if not _may_follow(text, r.end, "-–—", _RANGE_NEXT):
+        return
     jm = _RANGE_JOIN.match(text, r.end)
     if not jm or r.value is None:
         return
@@ -724,6 +868,19 @@ def _read_unit(text: str, r: _Read) -> None:
         if pm and (_CURRENCY_AFTER.match(text, pm.end() - 1) or _DURATION_AFTER.match(
                 text, pm.end() - 1) or _MEASURE_AFTER.match(text, pm.end() - 1)):
             end = pm.end() - 1
+    lw = r.last
+    aged = _AGED_BEFORE.search(r.before) if lw.startswith(("age", "turn")) else None
+    if aged and lw.startswith("turn") and (r.qualifier != "exact" or r.value is None):
+        aged = None
+    if aged is None and r.value is not None and r.qualifier == "exact" and not r.scaled \
+            and r.value.is_integer() and 1 <= r.value <= 120 and r.before.endswith(", ") \
+            and _APPOSITIVE_BEFORE.search(r.before) and _APPOSITIVE_AFTER.match(text, end) \
+            and lw.rstrip(",") not in _LABEL_NOT_NAMES:
+        r.kind, r.group = "age", "year"
+        return
+    if r.currency is None and aged is None and not _may_have_unit(text, end):
+        _read_count_unit(text, r, None, end)  # the common case: no unit word follows
+        return
     cw = _CURRENCY_AFTER.match(text, end)
     if r.currency is not None:
         r.kind, r.group = "money", r.currency
@@ -737,13 +894,12 @@ def _read_unit(text: str, r: _Read) -> None:
         r.kind, r.group, r.end = "money", r.currency, cw.end()
         return
     am = _AGE_AFTER.match(text, end)
-    aged = _AGED_BEFORE.search(r.before) if _last_word(r.before).startswith("age") else None
     if am or aged:
         r.kind, r.group = "age", "year"
         if am:
             r.unit, r.end = am.group(0).strip(), am.end()
-        if aged and r.qm is None:
-            r.start -= len(aged.group(0))
+        if aged and r.qm is None and aged.group(1).lower().startswith("age"):
+            r.start -= len(aged.group(0))  # "aged 19" is the surface; "turned 17" is "17"
         return
     hm = _HYPHEN_UNIT.match(text, end)
     hw = hm.group(1).lower() if hm else ""
@@ -777,6 +933,10 @@ def _read_unit(text: str, r: _Read) -> None:
         r.kind, r.unit, r.end = "measure", unit, mm.end()
         r.group = U.MEASURE_UNITS.get(unit, U.MEASURE_UNITS.get(unit.lower()))
         return
+    _read_count_unit(text, r, hm, end)
+
+
+def _read_count_unit(text: str, r: _Read, hm: re.Match[str] | None, end: int) -> None:
     if hm and hm.group(1).lower() in _COMPOUND_PASS:
         # "1,000-strong force": what is counted follows the compound
         r.unit, r.group, _ = _count_unit(text, hm.end())
@@ -823,7 +983,7 @@ def _scan(text: str, starts: list[int]) -> list[Mention]:
     for s in starts:
         if s < pos:
             continue
-        m = _CANDIDATE.match(text, s)
+        m = _candidate_at(text, s)
         if m is None:
             continue
         mention, pos = _read(text, m)
@@ -853,20 +1013,32 @@ def find_numbers(text: str) -> list[Mention]:
     return _scan(text, [m.start() for m in _TRIGGER_RE.finditer(text)])
 
 
-def _starts(marked: str) -> list[int]:
-    """Offsets of the marks Polars inserted before each candidate start."""
-    starts = []
-    pos = 0
-    for piece in marked.split(_MARK)[:-1]:
-        pos += len(piece)
-        starts.append(pos)
-    return starts
-
-
 _COLUMNS = (
     "doc_id", "sentence_no", "char_start", "char_end", "surface", "value", "low", "high",
     "qualifier", "kind", "unit", "unit_group", "currency",
 )
+
+
+def _candidate_starts(texts: pl.DataFrame) -> pl.DataFrame:
+    """Distinct texts with at least one candidate start, and the starts (character offsets).
+
+    Polars marks every candidate with ``_MARK`` (Rust regex, all texts at once) and splits
+    on the marks; the cumulative piece lengths are the offsets. A text that already holds
+    the mark character gets its starts from the Python pattern instead.
+    """
+    pieces = pl.col("text").str.replace_all(_TRIGGER_RUST, _MARK + "$0").str.split(_MARK)
+    return (
+        texts.filter(pl.col("text").str.contains(_TRIGGER_RUST))
+        .with_columns(pieces=pieces)
+        .select(
+            "tid",
+            "text",
+            starts=pl.col("pieces")
+            .list.eval(pl.element().str.len_chars().cum_sum())
+            .list.head(pl.col("pieces").list.len() - 1),
+            has_mark=pl.col("text").str.contains(_MARK, literal=True),
+        )
+    )
 
 
 def numbers(sentences: pl.DataFrame) -> pl.DataFrame:
@@ -881,32 +1053,38 @@ def numbers(sentences: pl.DataFrame) -> pl.DataFrame:
     if sentences.height == 0:
         return schema.empty("numbers")
     # Each distinct sentence text is read once (syndicated copies repeat sentences verbatim).
-    texts = (
-        sentences.select(pl.col("text").unique())
-        .with_columns(marked=pl.col("text").str.replace_all(_TRIGGER_RUST, _MARK + "$0"))
-        .filter(pl.col("marked").str.contains(_MARK, literal=True))
-    )
-    rows: list[tuple[object, ...]] = []
-    for text, marked in texts.iter_rows():
-        starts = _starts(marked) if _MARK not in text else [
-            m.start() for m in _TRIGGER_RE.finditer(text)
-        ]
-        rows.extend(
-            (text, mn.start, mn.end, mn.surface, mn.value, mn.low, mn.high, mn.qualifier,
-             mn.kind, mn.unit, mn.unit_group, mn.currency)
-            for mn in _scan(text, starts)
-        )
-    if not rows:
+    distinct = sentences.select(pl.col("text").unique()).with_row_index("tid")
+    cands = _candidate_starts(distinct)
+    tids: list[int] = []
+    found: list[Mention] = []
+    for tid, text, starts, has_mark in zip(
+        cands["tid"].to_list(), cands["text"].to_list(), cands["starts"].to_list(),
+        cands["has_mark"].to_list(), strict=True,
+    ):
+        if has_mark:
+            starts = [m.start() for m in _TRIGGER_RE.finditer(text)]
+        ms = _scan(text, starts)
+        found.extend(ms)
+        tids.extend([tid] * len(ms))
+    if not found:
         return schema.empty("numbers")
     types = schema.polars_schema("numbers")
-    found = pl.DataFrame(
-        rows, orient="row",
-        schema={"text": pl.String, "start": pl.Int64, "end": pl.Int64,
-                **{c: types[c] for c in _COLUMNS[4:]}},
+    cols = list(zip(*found, strict=True))
+    mentions = pl.DataFrame(
+        {
+            "tid": pl.Series(tids, dtype=pl.UInt32),
+            "start": pl.Series(cols[0], dtype=pl.Int64),
+            "end": pl.Series(cols[1], dtype=pl.Int64),
+            **{name: pl.Series(cols[i], dtype=types[name]) for i, name in (
+                (2, "surface"), (3, "value"), (4, "low"), (5, "high"), (6, "qualifier"),
+                (7, "kind"), (8, "unit"), (9, "unit_group"), (10, "currency"))},
+        }
     )
     frame = (
         sentences.select("doc_id", "sentence_no", "char_start", "text")
-        .join(found, on="text", how="inner")
+        .join(cands.select("tid", "text"), on="text", how="inner")
+        .drop("text")
+        .join(mentions, on="tid", how="inner")
         .with_columns(
             char_end=pl.col("char_start") + pl.col("end"),
             char_start=pl.col("char_start") + pl.col("start"),

@@ -36,7 +36,6 @@ joins its original's story.
 from __future__ import annotations
 
 import heapq
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -468,27 +467,28 @@ def assign_stories(documents: pl.DataFrame) -> pl.DataFrame:
             roots[i] = roots[original[i]]
     story_of_root: dict[int, str] = {}
     for r, items in members.items():
-        ids = {existing[i] for i in items if existing[i] is not None}
+        ids = sorted({sid for i in items if (sid := existing[i]) is not None})
         # Never more than one: locked clusters do not merge.
-        story_of_root[r] = min(ids) if ids else doc_ids[min(items)]
+        story_of_root[r] = ids[0] if ids else doc_ids[min(items)]
     story = [existing[i] if existing[i] is not None else story_of_root[roots[i]] for i in range(n)]
     result = pl.DataFrame({"doc_id": doc_ids, "story_id": story}, schema=out_schema)
     order = _with_defaults(documents).select("doc_id").unique(keep="first", maintain_order=True)
     return order.join(result, on="doc_id", how="left")
 
 
-def _top_terms_label(texts: list[str], n_terms: int = 5) -> str | None:
-    """A short phrase of the words most documents of a story share (for untitled stories)."""
+def _top_terms_label(texts: list[str], n_terms: int = 6) -> str | None:
+    """A short phrase for an untitled story: the words most of its documents share, lead first."""
     frame = pl.DataFrame({"t": texts}, schema={"t": pl.String}).with_row_index("d")
     words = (
         frame.select("d", _normalised(pl.col("t")).str.split(" ").alias("w"))
         .explode("w")
+        .with_columns(pl.int_range(pl.len()).over("d").alias("pos"))
         .filter((pl.col("w").str.len_chars() >= 3) & ~pl.col("w").is_in(list(STOPWORDS)))
-        .unique()
         .group_by("w")
-        .len("n")
-        .sort(["n", "w"], descending=[True, False])
+        .agg(pl.col("d").n_unique().alias("n"), pl.col("pos").min().alias("pos"))
+        .sort(["n", "pos", "w"], descending=[True, False, False])
         .head(n_terms)
+        .sort("pos", "w")
     )
     return " ".join(words["w"].to_list()) or None
 

@@ -10,6 +10,7 @@ reports as (
     select
         fm.fact_id,
         d.outlet,
+        d.doc_id,
         d.published_at,
         coalesce(d.duplicate_of, d.doc_id) as source_doc_id,
         n.surface,
@@ -26,7 +27,7 @@ per_fact as (
         max(value) as max_value,
         min(published_at) as first_reported_at,
         max(published_at) as last_reported_at,
-        string_agg(coalesce(outlet, 'unknown outlet') || ': ' || surface, '; '
+        string_agg(coalesce(outlet, 'doc ' || doc_id) || ': ' || surface, '; '
                    order by published_at nulls last, outlet, surface) as reports
     from reports
     group by fact_id
@@ -72,4 +73,4 @@ comment on column fact_disputes.max_value is 'Largest single value reported.';
 comment on column fact_disputes.value is 'Best value: the latest report for a revised fact, null for a conflict.';
 comment on column fact_disputes.first_reported_at is 'Earliest publication time (UTC) of a report of the fact.';
 comment on column fact_disputes.last_reported_at is 'Latest publication time (UTC) of a report of the fact; the view is ordered by it, newest first.';
-comment on column fact_disputes.reports is 'Every report as "outlet: words as written", in publication order, separated by "; ".';
+comment on column fact_disputes.reports is 'Every report as "outlet: words as written" ("doc <doc_id>" when the outlet is unknown), in publication order, separated by "; ".';

@@ -32,7 +32,8 @@ final as (
     join documents_ d on d.doc_id = n.doc_id
     left join sentences_ s on s.doc_id = n.doc_id and s.sentence_no = n.sentence_no
 )
-select * from final;
+select * from final
+order by fact_id, published_at nulls last, number_id;
 
 comment on view fact_reports is 'One row per fact and reporting mention: the value each outlet reported for each fact, with the sentence.';
 comment on column fact_reports.fact_id is 'Fact (facts.fact_id).';

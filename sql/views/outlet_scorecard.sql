@@ -94,7 +94,8 @@ final as (
     left join fact_counts fc on fc.outlet is not distinct from c.outlet
     left join disagreement_counts dc on dc.outlet is not distinct from c.outlet
 )
-select * from final;
+select * from final
+order by outlet nulls last;
 
 comment on view outlet_scorecard is 'One row per outlet: its coverage, and how often its numbers disagree with other sources.';
 comment on column outlet_scorecard.outlet is 'Outlet; null groups the documents whose outlet is unknown.';

@@ -8,6 +8,11 @@ joined as (
     from quotes_ q
     join documents_ d using (doc_id)
 ),
+first_carrier as (
+    select group_id, outlet as first_outlet, doc_id as first_doc_id
+    from joined
+    qualify row_number() over (partition by group_id order by published_at nulls last, doc_id) = 1
+),
 per_group as (
     select
         group_id as quote_group_id,
@@ -19,8 +24,6 @@ per_group as (
         count(distinct coalesce(duplicate_of, doc_id)) as n_sources,
         count(distinct outlet) as n_outlets,
         list(distinct outlet order by outlet) filter (where outlet is not null) as outlets,
-        arg_min(outlet, coalesce(published_at, 'infinity'::timestamptz)) as first_outlet,
-        arg_min(doc_id, coalesce(published_at, 'infinity'::timestamptz)) as first_doc_id,
         min(published_at) as first_published_at,
         max(published_at) as last_published_at,
         any_value(story_id) as story_id
@@ -29,23 +32,25 @@ per_group as (
 ),
 final as (
     select
-        quote_group_id,
-        speaker,
-        coalesce(speakers, []::varchar[]) as speakers,
-        text,
-        n_quotes,
-        n_documents,
-        n_sources,
-        n_outlets,
-        coalesce(outlets, []::varchar[]) as outlets,
-        first_outlet,
-        first_doc_id,
-        first_published_at,
-        last_published_at,
-        story_id
-    from per_group
+        p.quote_group_id,
+        p.speaker,
+        coalesce(p.speakers, []::varchar[]) as speakers,
+        p.text,
+        p.n_quotes,
+        p.n_documents,
+        p.n_sources,
+        p.n_outlets,
+        coalesce(p.outlets, []::varchar[]) as outlets,
+        f.first_outlet,
+        f.first_doc_id,
+        p.first_published_at,
+        p.last_published_at,
+        p.story_id
+    from per_group p
+    join first_carrier f on f.group_id = p.quote_group_id
 )
-select * from final;
+select * from final
+order by first_published_at nulls last, quote_group_id;
 
 comment on view quote_groups is 'One row per statement: the same quoted words across documents, who said them and who carried them first.';
 comment on column quote_groups.quote_group_id is 'Statement (quotes.quote_group_id, or the quote_id of an ungrouped quote).';
@@ -57,7 +62,7 @@ comment on column quote_groups.n_documents is 'Documents carrying the statement.
 comment on column quote_groups.n_sources is 'Independent sources carrying it (copies count once).';
 comment on column quote_groups.n_outlets is 'Distinct known outlets carrying it.';
 comment on column quote_groups.outlets is 'Those outlets, alphabetical.';
-comment on column quote_groups.first_outlet is 'Outlet of the earliest document carrying the statement.';
+comment on column quote_groups.first_outlet is 'Outlet of the earliest document carrying the statement (null when that document has no known outlet).';
 comment on column quote_groups.first_doc_id is 'The earliest document carrying it.';
 comment on column quote_groups.first_published_at is 'Its earliest publication time (UTC).';
 comment on column quote_groups.last_published_at is 'Its latest publication time (UTC).';

@@ -29,7 +29,8 @@ final as (
         carrier_rank = 1 as is_first_carrier
     from joined
 )
-select * from final;
+select * from final
+order by quote_group_id, published_at nulls last, quote_id;
 
 comment on view quote_reports is 'One row per quote: who said it, which outlet carried it, and whether that outlet carried the statement first.';
 comment on column quote_reports.quote_id is 'Quote (quotes.quote_id).';

@@ -29,7 +29,8 @@ final as (
     join group_reach g using (group_id)
     group by j.speaker
 )
-select * from final;
+select * from final
+order by speaker;
 
 comment on view speaker_quotes is 'One row per named speaker: how many statements, carried by how many outlets, and when.';
 comment on column speaker_quotes.speaker is 'Speaker as named in the quotes (quotes.speaker).';

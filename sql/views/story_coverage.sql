@@ -54,7 +54,8 @@ final as (
     left join first_document fd using (story_id)
     left join fact_counts fc using (story_id)
 )
-select * from final;
+select * from final
+order by first_published_at nulls last, story_id;
 
 comment on view story_coverage is 'One row per story: its outlets, first and last publication, independent sources and facts by verdict.';
 comment on column story_coverage.story_id is 'Story (stories.story_id).';

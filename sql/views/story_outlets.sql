@@ -46,7 +46,8 @@ final as (
     join stories_ s using (story_id)
     left join facts_per_outlet f on f.story_id = p.story_id and f.outlet is not distinct from p.outlet
 )
-select * from final;
+select * from final
+order by story_id, first_published_at nulls last, outlet nulls last;
 
 comment on view story_outlets is 'One row per story and outlet: what each outlet published about the story, and when.';
 comment on column story_outlets.story_id is 'Story (stories.story_id).';
@@ -57,7 +58,7 @@ comment on column story_outlets.n_independent is 'Of those, documents that are n
 comment on column story_outlets.n_copies is 'Of those, syndicated copies of another document.';
 comment on column story_outlets.first_published_at is 'The outlet''s first publication on the story (UTC).';
 comment on column story_outlets.last_published_at is 'The outlet''s last publication on the story (UTC).';
-comment on column story_outlets.first_title is 'Headline of the outlet''s first document on the story.';
+comment on column story_outlets.first_title is 'Headline of the outlet''s earliest document on the story that has one.';
 comment on column story_outlets.hours_behind_first is 'Hours after the story''s first publication that the outlet first published (0 for the first).';
 comment on column story_outlets.publication_rank is '1 for the outlet that published first, 2 for the next, ...';
 comment on column story_outlets.n_facts is 'Facts of the story this outlet reported a number for.';

@@ -145,7 +145,7 @@ def build_synthetic_warehouse(path: Path) -> Path:
     return path
 
 
-def ingest_sample(directory: Path) -> Path:
+def ingest_sample(directory: Path, **options: object) -> Path:
     """Run the real ingest flow over data/sample/ into ``directory``; returns the warehouse.
 
     For module-scoped fixtures (the ``run_ingest`` fixture is per test); needs the session's
@@ -155,6 +155,6 @@ def ingest_sample(directory: Path) -> Path:
     from tests.conftest import SAMPLE
 
     warehouse = directory / "wh" / "newsledger.duckdb"
-    summary = ingest([str(SAMPLE)], str(warehouse))
+    summary = ingest([str(SAMPLE)], str(warehouse), options or None)
     assert summary.status == "succeeded", summary
     return warehouse

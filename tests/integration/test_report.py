@@ -37,7 +37,8 @@ PLOTLY_BUNDLE = re.compile(r"\* plotly\.js v\d")
 
 @pytest.fixture(scope="module")
 def sample(prefect_harness, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return ingest_sample(tmp_path_factory.mktemp("sample"))
+    """The sample corpus ingested with Data Docs built (the rest of the suite skips them for speed)."""
+    return ingest_sample(tmp_path_factory.mktemp("sample"), build_data_docs=True)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ DEBRIS: tuple[tuple[str, str], ...] = (
                   r"continue reading(?: the main story)?|advertisement(?: ?-? ?continue reading(?: the main story| below)?)?)"
                   r"\s*[:…!.]*(?:\s*[:|-]\s*.{0,160})?"),
     ("read_more", r".{5,160}\s+(?-i:Read more|READ MORE)"),
+    ("read_more", r"(?-i:More|MORE):\s.{5,160}"),  # "More: <related headline>"
     ("share", r"(?:read or )?share (?:this|the) (?:story|article|page|post)\b.{0,120}|share(?: on)? (?:facebook|twitter|whatsapp|linkedin|email)|"
               r"(?:tweet|email|print|share|save|savesave|comments?)(?: this)?|if you like this story, share it.{0,60}|"
               r"(?:like us on facebook|follow us on (?:twitter|facebook|instagram)).{0,80}|"
@@ -33,10 +34,12 @@ DEBRIS: tuple[tuple[str, str], ...] = (
     ("copyright", r"(?:copyright|©|\(c\)) .{0,200}(?:all rights reserved|reserved)\.?.{0,200}|"
                   r"this material may not be published, broadcast, rewritten or redistributed\.?"),
     ("contact", r"got a story\?.{0,160}|we pay for videos too.{0,80}|email the author\.?|"
-                r"(?:e-?mail|follow) [\w .'-]{2,60} (?:on twitter|at) .{0,120}|email: \S+@\S+.{0,120}"),
+                r"(?:e-?mail|follow) [\w .'-]{2,60} (?:on twitter|at)\b.{0,120}|email: \S+@\S+.{0,120}"),
     ("nav", r"next|prev(?:ious)?|back to top|top stories|trending(?: right now)?:?|top deals:?|bgr top deals:?|"
             r"skip (?:to|advert).{0,40}|loading\.*|click here.{0,80}"),
     ("separator", r"[_*=~#-]{3,}"),
+    # site registration and licence numbers printed in page footers (Chinese ICP licences and the like)
+    ("notice", r"(?:(?:registration|licen[cs]e|icp) (?:number|no\.?):? ?[\w-]{3,30}\s*){1,3}|licen[cs]e for publishing .{0,60}\d{5,}"),
     # site notices about the page rather than the story
     ("notice", r"(?:\w+ )?transcripts? (?:are|is) (?:created|produced|provided) .{0,400}|external links are provided .{0,200}|"
                r"the (?:opinions|views) expressed (?:in this|here) .{0,200}|this (?:article|story) (?:originally appeared|was originally published) .{0,120}"),

@@ -72,3 +72,8 @@ SENTENCE_OPENERS: frozenset[str] = frozenset({
 # Finite auxiliaries that headlines drop ("Ship hits bridge", not "A ship was hit"): an
 # unconfirmed top line containing one reads as a sentence.
 SENTENCE_AUXILIARIES: frozenset[str] = frozenset({"was", "were", "had", "has", "have", "would", "did", "does"})
+
+# Words a Title Case headline leaves in lower case ("Flight Takes Off In 2018 but Lands in 2017").
+TITLE_SMALL_WORDS: frozenset[str] = frozenset(
+    "a an the and but or nor for so yet of in on at to by up as is it its via vs with from into onto over per".split()
+)

@@ -30,8 +30,15 @@ PREDICATES: dict[str, str] = {
     **dict.fromkeys(("rose", "rising", "gained", "up", "soared", "jumped", "climbed"), "rose"),
 }
 
+# Words whose class depends on what the number is: districts "falling" to the Taliban are
+# captured, a price "falling" to $5,920 fell. Checked before PREDICATES.
+KIND_PREDICATES: dict[str, dict[str, str]] = {
+    "money": {"falling": "fell", "low": "fell", "lows": "fell", "high": "rose", "highs": "rose"},
+    "percent": {"falling": "fell"},
+}
+
 _COUNTS = ("count",)
-_VALUES = ("money", "percent", "count")
+_VALUES = ("money", "percent")
 PREDICATE_KINDS: dict[str, tuple[str, ...]] = {
     "fled": _COUNTS, "killed": _COUNTS, "injured": _COUNTS, "arrested": _COUNTS, "missing": _COUNTS,
     "displaced": _COUNTS, "captured": _COUNTS, "deployed": _COUNTS, "leaked": ("count", "measure"),
@@ -96,6 +103,15 @@ UNIT_DIMENSIONS: dict[str, tuple[str, float]] = {
     "year": ("time", 31557600.0),
 }
 
+# Count unit groups (and written counted nouns, singular) that name the same kind of thing
+# (the numbers stage keeps them apart).
+UNIT_GROUP_EQUIVALENTS: dict[str, str] = {
+    "record": "documents", "file": "documents", "document": "documents", "page": "documents",
+    "soldier": "troops", "servicemen": "troops", "serviceman": "troops",
+    "person": "people", "individual": "people", "resident": "people", "civilian": "people",
+    "part": "piece", "fragment": "piece",
+}
+
 # Unit groups the numbers stage gives that name no thing counted (pronouns, stray words).
 NON_UNITS = frozenset({"other", "others", "more", "people_more", "almost", "us", "include"})
 
@@ -105,7 +121,7 @@ a about above after again against all also am an and any are as at be been befor
 between both but by can could did do does during each few for from further had has have having
 he her here hers him his how i if in into is it its itself just last least less more most my no
 nor not now of off on once only or other our out over own said same says she should since so
-some such than that the their them then there these they this those through to too under until
+some such than that the their them then there these they this those through to too under until others
 up very was we were what when where which while who whom why will with would you your according
 told reported reports report say saying reuters afp ap news mr ms per cent percent about around
 nearly almost some roughly approximately least one two three four five six seven eight nine ten

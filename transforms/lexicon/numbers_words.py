@@ -159,7 +159,9 @@ def vague_table() -> dict[str, tuple[float, float]]:
     return table
 
 
-VAGUE: dict[str, tuple[float, float]] = vague_table()
+VAGUE: dict[str, tuple[float, float]] = {
+    k: (float(lo), float(hi)) for k, (lo, hi) in vague_table().items()
+}
 
 # --- Currencies --------------------------------------------------------------------------
 CURRENCY_PREFIXES: dict[str, str] = {

@@ -1,0 +1,250 @@
+"""Copies, story assignment and the stories table (transforms.stories)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from transforms import schema
+from transforms.stories import assign_stories, duplicates, stories
+
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+FLOOD = (
+    "Heavy rain caused the Oder river to burst its banks near the town of Racibórz on Tuesday, "
+    "forcing the evacuation of about 4,000 residents, regional officials said.\n\n"
+    "The regional governor, Jakub Chełstowski, told a news conference that water levels had risen "
+    "by more than two metres overnight and that the neighbouring villages of Brzeźnie and Nieboczowy "
+    "were cut off.\n\n"
+    "Firefighters used boats to reach families trapped on the upper floors of their houses, and the "
+    "army sent 300 soldiers to help build sandbag walls along the embankment.\n\n"
+    "Meteorologists expect the rain to continue until Thursday, with a further 80 millimetres forecast "
+    "for the mountains in the south of the province.\n\n"
+    "The railway line between Racibórz and Opole was closed after part of the track was washed away, "
+    "the national rail operator said in a statement.\n\n"
+    "It is the worst flooding in the area since 1997, when the Oder flood killed 56 people in Poland "
+    "and caused damage estimated at 3.5 billion dollars."
+)
+
+# The same report as carried by a second outlet: new headline, one paragraph cut, one added,
+# American spelling, a few words changed.
+FLOOD_COPY = (
+    "Heavy rain caused the Oder river to burst its banks near the town of Racibórz on Tuesday, "
+    "forcing the evacuation of around 4,000 residents, regional officials said.\n\n"
+    "The regional governor, Jakub Chełstowski, told a news conference that water levels had risen "
+    "by more than two meters overnight and that the neighboring villages of Brzeźnie and Nieboczowy "
+    "were cut off.\n\n"
+    "Firefighters used boats to reach families trapped on the upper floors of their houses, and the "
+    "army sent 300 soldiers to help build sandbag walls along the embankment.\n\n"
+    "The railway line between Racibórz and Opole was closed after part of the track was washed away, "
+    "the national rail operator said in a statement.\n\n"
+    "Residents of the nearby city of Wrocław were told to prepare for high water by the weekend.\n\n"
+    "It is the worst flooding in the area since 1997, when the Oder flood killed 56 people in Poland "
+    "and caused damage estimated at 3.5 billion dollars."
+)
+
+# An independent report on the same flood: same facts and the same quote, written anew.
+FLOOD_OTHER = (
+    "Thousands of people have left their homes in southern Poland after the Oder overflowed at "
+    "Racibórz, where officials ordered an evacuation of roughly 4,000 people.\n\n"
+    "Soldiers and volunteers spent the night filling sandbags while rescue crews in boats took "
+    "elderly residents from flooded streets, according to local media.\n\n"
+    "Governor Jakub Chełstowski said the river rose two metres in a few hours and warned that the "
+    "villages downstream could be isolated for days.\n\n"
+    "Trains between Opole and Racibórz were suspended because the embankment under the line gave way.\n\n"
+    "Many older residents remember 1997, when floods along the river killed dozens of people."
+)
+
+QUAKE = (
+    "A magnitude 6.1 earthquake struck off the coast of Hokkaido in northern Japan early on Sunday, "
+    "the Japan Meteorological Agency said, shaking buildings in the port city of Kushiro.\n\n"
+    "No tsunami warning was issued and there were no immediate reports of casualties, though "
+    "several hundred homes lost power for a few hours.\n\n"
+    "The quake was centred 40 kilometres below the seabed, the agency said, and was followed by a "
+    "dozen aftershocks."
+)
+
+QUAKE_OTHER = (
+    "Residents of Kushiro were woken before dawn on Sunday when a strong earthquake hit the sea "
+    "off eastern Hokkaido, Japan's meteorological agency reported.\n\n"
+    "The magnitude 6.1 tremor caused power cuts for several hundred households but no tsunami, "
+    "and officials said they had received no reports of injuries.\n\n"
+    "Aftershocks continued through the morning."
+)
+
+ELECTION = (
+    "Voters in Iceland returned the ruling coalition to power in Saturday's parliamentary election, "
+    "final results showed, with turnout of 80 percent in Reykjavik.\n\n"
+    "Prime Minister Katrín Jakobsdóttir said the result was a mandate to continue the government's "
+    "work on housing and the health service."
+)
+
+
+def ts(day: int, hour: int = 12) -> datetime:
+    return datetime(2024, 9, day, hour, tzinfo=UTC)
+
+
+def frame(rows: list[dict[str, object]]) -> pl.DataFrame:
+    base: dict[str, object] = {"title": None, "subtitle": None, "outlet": None, "published_at": None,
+                               "duplicate_of": None, "story_id": None}
+    return pl.DataFrame(
+        [{**base, **r} for r in rows],
+        schema={"doc_id": pl.String, "title": pl.String, "subtitle": pl.String, "text": pl.String,
+                "outlet": pl.String, "published_at": pl.Datetime("us", "UTC"), "duplicate_of": pl.String,
+                "story_id": pl.String},
+    )
+
+
+def copies_of(result: pl.DataFrame) -> dict[str, str | None]:
+    return dict(result.select("doc_id", "duplicate_of").iter_rows())
+
+
+def test_duplicates_detects_edited_copy() -> None:
+    docs = frame([
+        {"doc_id": "a", "title": "Oder bursts its banks", "text": FLOOD, "published_at": ts(10, 8)},
+        {"doc_id": "b", "title": "Thousands flee as Polish river floods", "text": FLOOD_COPY, "published_at": ts(10, 11)},
+    ])
+    result = duplicates(docs)
+    assert copies_of(result) == {"a": None, "b": "a"}
+    sim = result.filter(pl.col("doc_id") == "b")["duplicate_similarity"].item()
+    assert 0.5 <= sim <= 1.0
+
+
+def test_duplicates_independent_reports_are_not_copies() -> None:
+    docs = frame([
+        {"doc_id": "a", "text": FLOOD, "published_at": ts(10, 8)},
+        {"doc_id": "b", "text": FLOOD_OTHER, "published_at": ts(10, 9)},
+        {"doc_id": "c", "text": QUAKE, "published_at": ts(10, 9)},
+        {"doc_id": "d", "text": QUAKE_OTHER, "published_at": ts(10, 10)},
+    ])
+    assert copies_of(duplicates(docs)) == {"a": None, "b": None, "c": None, "d": None}
+
+
+@pytest.mark.parametrize(
+    ("times", "expected"),
+    [
+        # earliest publication wins
+        ((ts(10, 9), ts(10, 8), ts(10, 10)), {"x1": "x2", "x2": None, "x3": "x2"}),
+        # same time: doc_id breaks the tie
+        ((ts(10, 8), ts(10, 8), ts(10, 8)), {"x1": None, "x2": "x1", "x3": "x1"}),
+        # an unknown date sorts after every known one
+        ((None, ts(10, 8), ts(10, 9)), {"x1": "x2", "x2": None, "x3": "x2"}),
+    ],
+)
+def test_duplicates_point_to_earliest(times: tuple[datetime | None, ...], expected: dict[str, str | None]) -> None:
+    docs = frame([{"doc_id": f"x{i + 1}", "text": FLOOD if i != 1 else FLOOD_COPY, "published_at": t}
+                  for i, t in enumerate(times)])
+    assert copies_of(duplicates(docs)) == expected
+
+
+def test_duplicates_ignore_shared_credit_lines() -> None:
+    credit = " Copyright 2024 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed."
+    docs = frame([
+        {"doc_id": "a", "text": "Oder floods Racibórz, 4,000 leave." + credit, "published_at": ts(10)},
+        {"doc_id": "b", "text": QUAKE + credit, "published_at": ts(11)},
+    ])
+    assert copies_of(duplicates(docs)) == {"a": None, "b": None}
+
+
+def test_duplicates_frame_shape() -> None:
+    result = duplicates(frame([{"doc_id": "a", "text": ELECTION}]))
+    assert result.schema == pl.Schema({"doc_id": pl.String, "duplicate_of": pl.String, "duplicate_similarity": pl.Float64})
+    empty = duplicates(frame([]))
+    assert empty.height == 0
+    assert empty.columns == ["doc_id", "duplicate_of", "duplicate_similarity"]
+
+
+def test_assign_stories_groups_tiny_articles() -> None:
+    docs = frame([
+        {"doc_id": "f1", "title": "Oder bursts its banks at Racibórz", "text": FLOOD, "published_at": ts(10, 8)},
+        {"doc_id": "f2", "title": "Thousands evacuated as Polish river floods", "text": FLOOD_OTHER, "published_at": ts(10, 15)},
+        {"doc_id": "q1", "title": "Magnitude 6.1 quake hits off Hokkaido", "text": QUAKE, "published_at": ts(8, 1)},
+        {"doc_id": "q2", "title": "Earthquake shakes Kushiro", "text": QUAKE_OTHER, "published_at": ts(8, 3)},
+        {"doc_id": "e1", "title": "Iceland coalition keeps power", "text": ELECTION, "published_at": ts(9)},
+    ])
+    result = dict(assign_stories(docs).iter_rows())
+    assert result == {"f1": "f1", "f2": "f1", "q1": "q1", "q2": "q1", "e1": "e1"}
+
+
+def test_assign_stories_copy_joins_its_original_story() -> None:
+    docs = frame([
+        {"doc_id": "q1", "text": QUAKE, "published_at": ts(8, 1)},
+        {"doc_id": "f1", "text": FLOOD, "published_at": ts(10, 8)},
+        # marked as a copy of f1: it follows f1 whatever its own words say
+        {"doc_id": "c1", "text": ELECTION, "published_at": ts(10, 9), "duplicate_of": "f1"},
+    ])
+    assert dict(assign_stories(docs).iter_rows()) == {"q1": "q1", "f1": "f1", "c1": "f1"}
+
+
+def test_assign_stories_late_article_joins_existing_story_and_ids_stay() -> None:
+    first = frame([
+        {"doc_id": "f2", "text": FLOOD_OTHER, "published_at": ts(10, 15)},
+        {"doc_id": "q1", "text": QUAKE, "published_at": ts(8, 1)},
+        {"doc_id": "e1", "text": ELECTION, "published_at": ts(9)},
+    ])
+    run1 = assign_stories(first)
+    assert dict(run1.iter_rows()) == {"f2": "f2", "q1": "q1", "e1": "e1"}
+    # Second run: the earlier ids are fixed; f1 arrives late although it was published first,
+    # and q2 is new. The flood story keeps the id it was given (f2).
+    second = pl.concat([
+        first.drop("story_id").join(run1, on="doc_id").select(first.columns),
+        frame([
+            {"doc_id": "f1", "text": FLOOD, "published_at": ts(10, 8)},
+            {"doc_id": "q2", "text": QUAKE_OTHER, "published_at": ts(8, 3)},
+        ]),
+    ])
+    run2 = dict(assign_stories(second).iter_rows())
+    assert run2 == {"f2": "f2", "q1": "q1", "e1": "e1", "f1": "f2", "q2": "q1"}
+
+
+def test_assign_stories_never_merges_two_existing_stories() -> None:
+    docs = frame([
+        {"doc_id": "f1", "text": FLOOD, "published_at": ts(10, 8), "story_id": "s-old-1"},
+        {"doc_id": "f2", "text": FLOOD_OTHER, "published_at": ts(10, 9), "story_id": "s-old-2"},
+        {"doc_id": "f3", "text": FLOOD_COPY, "published_at": ts(10, 10)},
+    ])
+    result = dict(assign_stories(docs).iter_rows())
+    assert result["f1"] == "s-old-1"
+    assert result["f2"] == "s-old-2"
+    assert result["f3"] in {"s-old-1", "s-old-2"}
+
+
+def test_sample_articles_form_one_story() -> None:
+    texts = sorted(SAMPLE_DIR.glob("*.txt"))
+    assert len(texts) == 5
+    docs = frame([{"doc_id": p.name[:3], "text": p.read_text(encoding="utf-8"), "published_at": ts(5)} for p in texts])
+    docs = docs.drop("duplicate_of").join(duplicates(docs), on="doc_id")
+    result = assign_stories(docs)
+    assert result["story_id"].n_unique() == 1
+
+
+def test_stories_table() -> None:
+    docs = frame([
+        {"doc_id": "f1", "title": None, "text": FLOOD, "outlet": "a.example", "published_at": ts(10, 8), "story_id": "f1"},
+        {"doc_id": "f2", "title": "Polish river floods", "text": FLOOD_OTHER, "outlet": "b.example", "published_at": ts(10, 15), "story_id": "f1"},
+        {"doc_id": "f3", "title": "Oder floods", "text": FLOOD_COPY, "outlet": "b.example", "published_at": ts(11), "story_id": "f1", "duplicate_of": "f1"},
+        {"doc_id": "q1", "title": None, "text": QUAKE, "outlet": None, "published_at": None, "story_id": "q1"},
+    ]).with_columns(pl.lit(None, pl.Float64).alias("duplicate_similarity"))
+    table = stories(docs)
+    assert table.schema == schema.polars_schema("stories")
+    flood = table.filter(pl.col("story_id") == "f1")
+    expected = pl.DataFrame(
+        {"story_id": ["f1"], "label": ["Polish river floods"], "n_documents": [3], "n_outlets": [2],
+         "n_independent": [2], "first_published_at": [ts(10, 8)], "last_published_at": [ts(11)]},
+        schema=schema.polars_schema("stories"),
+    )
+    assert_frame_equal(flood, expected)
+    quake = table.filter(pl.col("story_id") == "q1").row(0, named=True)
+    # No title anywhere: a phrase of the story's top words.
+    assert quake["label"]
+    assert "kushiro" in quake["label"] or "hokkaido" in quake["label"] or "magnitude" in quake["label"]
+    assert quake["n_outlets"] == 0
+    assert quake["first_published_at"] is None
+
+
+def test_stories_empty() -> None:
+    assert stories(frame([])).schema == schema.polars_schema("stories")
