@@ -15,6 +15,7 @@ help:
 	@echo "make run    - install, ingest data/sample/ into warehouse/newsledger.duckdb, show the summary"
 	@echo "make test   - install, run the whole test suite"
 	@echo "make lint   - ruff and mypy"
+	@echo "make serve  - scheduled ingest with a Prefect server on 127.0.0.1 (ARGS=\"--interval 600 inbox/\")"
 	@echo "make bench  - benchmarks (bench/results/)"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 
@@ -33,9 +34,14 @@ install: $(STAMP)
 run: install
 	@$(BIN)/newsledger ingest data/sample; code=$$?; \
 	  if [ $$code -ne 0 ] && [ $$code -ne 3 ]; then exit $$code; fi
+	@$(BIN)/newsledger report
 
 test: install
 	$(BIN)/python -m pytest
+
+# make serve [ARGS="--interval 600 inbox/"]: scheduled ingest with a local Prefect server (Ctrl-C stops it)
+serve: install
+	$(BIN)/newsledger serve $(ARGS)
 
 lint: install
 	$(BIN)/ruff check flows transforms expectations warehouse tests bench
@@ -43,6 +49,9 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+bench-full: install
+	$(BIN)/python -m bench.run --full
 
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"

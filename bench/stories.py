@@ -284,17 +284,95 @@ def _with_dups(corpus: pl.DataFrame) -> pl.DataFrame:
     return corpus.join(dups, on="doc_id").with_columns(pl.lit(None, pl.String).alias("story_id"))
 
 
+STORY_THRESHOLDS = (0.04, 0.05, 0.055, 0.06, 0.065, 0.07, 0.08, 0.1, 0.12)
+CV_SPLITS = 10               # random halvings of the gold events (each used both ways)
+
+
+def _assign(docs: pl.DataFrame, threshold: float | None = None) -> dict[str, str]:
+    original = S.MERGE_THRESHOLD
+    try:
+        if threshold is not None:
+            S.MERGE_THRESHOLD = threshold
+        return dict(S.assign_stories(docs).iter_rows())
+    finally:
+        S.MERGE_THRESHOLD = original
+
+
+def held_out(docs: pl.DataFrame, gold: dict[str, str]) -> dict[str, object]:
+    """Threshold chosen on half of the gold events, F1 measured on the other half.
+
+    Each split halves the events at random; each half is clustered on its own, the best
+    threshold of ``STORY_THRESHOLDS`` on one half is applied to the other. The other
+    settings (weights, decay) were chosen on the whole corpus: only the threshold is
+    held out.
+    """
+    events = sorted(set(gold.values()))
+    folds = []
+    for seed in range(CV_SPLITS):
+        shuffled = random.Random(seed).sample(events, len(events))
+        halves = (set(shuffled[: len(events) // 2]), set(shuffled[len(events) // 2:]))
+        for train_events, test_events in (halves, halves[::-1]):
+            train = docs.filter(pl.col("doc_id").is_in([d for d, e in gold.items() if e in train_events]))
+            test = docs.filter(pl.col("doc_id").is_in([d for d, e in gold.items() if e in test_events]))
+            g_train = {d: gold[d] for d in train["doc_id"].to_list()}
+            g_test = {d: gold[d] for d in test["doc_id"].to_list()}
+            scores = {th: pairwise(_assign(train, th), g_train)["f1"] for th in STORY_THRESHOLDS}
+            best = max(STORY_THRESHOLDS, key=lambda th: (scores[th], -abs(th - S.MERGE_THRESHOLD)))
+            tuned = pairwise(_assign(test, best), g_test)
+            default = pairwise(_assign(test), g_test)
+            folds.append({"seed": seed, "threshold": best, "train_f1": scores[best],
+                          "test": tuned, "test_at_default": default})
+
+    def mean(key: str, sub: str) -> float:
+        return round(sum(f[key][sub] for f in folds) / len(folds), 4)
+
+    f1s = [f["test"]["f1"] for f in folds]
+    return {
+        "folds": len(folds), "chosen_thresholds": dict(sorted(
+            {str(th): sum(1 for f in folds if f["threshold"] == th) for th in STORY_THRESHOLDS}.items())),
+        "test_precision": mean("test", "precision"), "test_recall": mean("test", "recall"), "test_f1": mean("test", "f1"),
+        "test_f1_min": min(f1s), "test_f1_max": max(f1s),
+        "test_f1_at_default_threshold": mean("test_at_default", "f1"),
+        "train_f1": round(sum(f["train_f1"] for f in folds) / len(folds), 4),
+        "detail": folds,
+    }
+
+
+def precision_by_gap(docs: pl.DataFrame, gold: dict[str, str]) -> list[dict[str, object]]:
+    """How often a similar pair (raw cosine >= 0.1, no time decay) is a gold pair, by days apart."""
+    d = S._chronological(S._with_defaults(docs))
+    ids = d["doc_id"].to_list()
+    when = d.select("idx", (pl.col("published_at").dt.epoch("s") / 86400.0).alias("day")).with_columns(
+        pl.lit(0, pl.Int64).alias("bucket"))
+    saved = S.DECAY_STRENGTH, S.WINDOW_DAYS
+    try:
+        S.DECAY_STRENGTH, S.WINDOW_DAYS = 0.0, 1e9
+        sims = S._similarities(S._terms(d), when)
+    finally:
+        S.DECAY_STRENGTH, S.WINDOW_DAYS = saved
+    days = dict(zip(when["idx"].to_list(), when["day"].to_list(), strict=True))
+    rows = []
+    for lo, hi in ((0, 1), (1, 3), (3, 7), (7, 14), (14, 30), (30, 60), (60, 120), (120, 730), (730, 1e9)):
+        sel = [(i, j) for i, j, s in sims.iter_rows() if s >= 0.1 and days[i] is not None and days[j] is not None
+               and lo <= abs(days[i] - days[j]) < hi]
+        same = sum(1 for i, j in sel if gold[ids[i]] == gold[ids[j]])
+        rows.append({"days": f"{lo}-{hi if hi < 1e9 else 'inf'}", "pairs": len(sel),
+                     "precision": round(same / len(sel), 3) if sel else None})
+    return rows
+
+
 def eval_stories(corpus: pl.DataFrame) -> dict[str, object]:
     gold = dict(zip(corpus["doc_id"], corpus["event"], strict=True))
     docs = _with_dups(corpus).drop("event")
     t0 = time.perf_counter()
-    full = dict(S.assign_stories(docs).iter_rows())
+    full = _assign(docs)
     elapsed = time.perf_counter() - t0
-    no_title = dict(S.assign_stories(docs.with_columns(pl.lit(None, pl.String).alias("title"))).iter_rows())
-    no_title_sub = dict(S.assign_stories(docs.with_columns(pl.lit(None, pl.String).alias("title"), pl.lit(None, pl.String).alias("subtitle"))).iter_rows())
+    no_title_docs = docs.with_columns(pl.lit(None, pl.String).alias("title"))
+    no_title = _assign(no_title_docs)
+    no_title_sub = _assign(docs.with_columns(pl.lit(None, pl.String).alias("title"), pl.lit(None, pl.String).alias("subtitle")))
     # Recall ceiling of any grouping that never links documents further apart than W days.
     ceiling = {}
-    for w in (4, 30, 120):
+    for w in (4, 30, 120, 730):
         ok = tot = 0
         for _ev, g in corpus.group_by("event"):
             days = sorted(x.timestamp() / 86400 for x in g["published_at"])
@@ -310,20 +388,21 @@ def eval_stories(corpus: pl.DataFrame) -> dict[str, object]:
             tot += n * (n - 1) // 2
             ok += sum(c * (c - 1) // 2 for c in comps)
         ceiling[f"{w}_days"] = round(ok / tot, 4)
-    # Sensitivity of F1 to the merge threshold (the one knob an operator would touch).
-    sens = {}
-    original = S.MERGE_THRESHOLD
-    try:
-        for th in (0.05, 0.065, 0.08, 0.1, 0.12, 0.15):
-            S.MERGE_THRESHOLD = th
-            sens[str(th)] = pairwise(dict(S.assign_stories(docs).iter_rows()), gold)["f1"]
-    finally:
-        S.MERGE_THRESHOLD = original
+    # The threshold sweep (in-sample: the shipped threshold was read off this curve).
+    sweep = []
+    for th in STORY_THRESHOLDS:
+        m = pairwise(_assign(docs, th), gold)
+        mt = pairwise(_assign(no_title_docs, th), gold)
+        sweep.append({"threshold": th, "precision": m["precision"], "recall": m["recall"], "f1": m["f1"],
+                      "stories": m["stories"], "title_hidden_f1": mt["f1"]})
     return {
+        "threshold": S.MERGE_THRESHOLD,
         "with_title": pairwise(full, gold), "title_hidden": pairwise(no_title, gold),
         "title_and_subtitle_hidden": pairwise(no_title_sub, gold),
         "gold_events": len(set(gold.values())), "documents": len(gold), "seconds": round(elapsed, 3),
-        "recall_ceiling_hard_window": ceiling, "f1_by_merge_threshold": sens,
+        "recall_ceiling_hard_window": ceiling, "threshold_sweep": sweep,
+        "held_out": held_out(docs, gold), "held_out_title_hidden": held_out(no_title_docs, gold),
+        "pair_precision_by_days_apart": precision_by_gap(docs, gold),
     }
 
 
@@ -473,7 +552,25 @@ def _markdown(res: dict[str, object]) -> str:
     lines += [
         "",
         f"Recall ceiling for a hard time window (gold events spread over weeks): {st['recall_ceiling_hard_window']}.",
-        f"F1 by merge threshold: {st['f1_by_merge_threshold']}.",
+        "",
+        f"### Held out (threshold chosen on half the events, measured on the other half; {st['held_out']['folds']} folds)",
+        "| input | precision | recall | F1 (mean) | F1 min-max | F1 at the shipped threshold | F1 on the tuning half |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        *[f"| {k} | {h['test_precision']} | {h['test_recall']} | {h['test_f1']} | {h['test_f1_min']}-{h['test_f1_max']} | "
+          f"{h['test_f1_at_default_threshold']} | {h['train_f1']} |"
+          for k, h in (("with_title", st["held_out"]), ("title_hidden", st["held_out_title_hidden"]))],
+        "",
+        f"Thresholds chosen by the folds: {st['held_out']['chosen_thresholds']} (title hidden: "
+        f"{st['held_out_title_hidden']['chosen_thresholds']}).",
+        "",
+        f"### Threshold sweep (whole corpus, in-sample; shipped: {st['threshold']})",
+        "| threshold | precision | recall | F1 | stories | F1, title hidden |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *[f"| {r['threshold']} | {r['precision']} | {r['recall']} | {r['f1']} | {r['stories']} | {r['title_hidden_f1']} |"
+          for r in st["threshold_sweep"]],
+        "",
+        "Why a time decay: share of similar pairs (raw cosine >= 0.1) that are gold pairs, by days apart: "
+        + ", ".join(f"{r['days']} d: {r['precision']} ({r['pairs']})" for r in st["pair_precision_by_days_apart"]) + ".",
         "",
         "Incremental: " + "; ".join(
             f"{k}: {v['joined_existing_story']} of {v['late_documents']} late articles joined an existing story "

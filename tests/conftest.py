@@ -12,6 +12,7 @@ os.environ.update({
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     # Data Docs rendering is most of GX's time; the tests that check the docs turn it back on.
     "NEWSLEDGER_BUILD_DATA_DOCS": "false",
 })

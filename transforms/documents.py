@@ -17,9 +17,14 @@ How the text is read (only the first and last few lines get the expensive rules)
   a date line, a byline, an agency credit) or short plain lines standing next to them. Of
   those plain lines the first title-like one is the title, the next the subtitle, any
   other a caption (debris). With no metadata line, a title is only taken when it is
-  confirmed: repeated, written in Title Case, or one of at most two short unpunctuated
+  confirmed: repeated, written in Title Case, glued to the photo caption under it
+  ("<Title> Image <caption> Credit <who>"), or one of at most two short unpunctuated
   lines before the first body paragraph (three or more such lines are highlights, not a
-  headline). A file that starts with its body therefore gets title None.
+  headline). That last form is refused for a Title Case phrase of at most four words (a
+  subheading on top of a scrape that starts mid-article), for a line ending in a day and
+  month without a year (a teaser's date stamp), and when another heading follows the
+  first paragraph (a page of several items). A file that starts with its body therefore
+  gets title None. A bare source credit ("Source: CNN") confirms nothing.
 - Dates: ``published_at`` is UTC; a time with a zone is converted, a time without one is
   taken as UTC with ``published_at_tz`` None, a day alone is midnight UTC. news-please's
   ``date_publish`` wins (source "json"), but the header date line is still removed.
@@ -119,6 +124,7 @@ _DATE_PATTERNS = (
     re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
     re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>(?:19|20)\d\d)(?!\d)"),
 )
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _ZONE_AFTER = rf"(?:\s*\(?(?P<z>(?-i:{_ZONE}))\b(?:\s*(?P<zoff>[+-]\d{{1,2}}(?::?\d\d)?))?\)?|\s*(?P<noff>[+-][01]\d:?[0-5]\d)\b)?"
 _TIME_PATTERNS = (
     re.compile(
@@ -364,6 +370,8 @@ def _numeric_offset(s: str) -> timedelta:
 
 def _find_when(line: str) -> _When | None:
     """The first date in ``line`` (with a time and zone when the line gives them)."""
+    if not _YEAR_RE.search(line):
+        return None  # every date form carries a year: one cheap scan rules most lines out
     for pat in _DATE_PATTERNS:
         dm = pat.search(line)
         if dm:
@@ -668,7 +676,7 @@ def _header(paras: list[str], acc: _Acc) -> tuple[int, set[int]]:
     i = 0
     while i < limit:
         line = paras[i]
-        if not plain and (gm := _GLUED_CAPTION.match(line)) and _title_like(gm.group("title")):
+        if not plain and " Credit " in line and (gm := _GLUED_CAPTION.match(line)) and _title_like(gm.group("title")):
             acc.debris.append(f"caption: {line[gm.end('title'):].strip()}")
             override[i] = gm.group("title")
             has_meta = True  # the caption under it marks the line as the page's headline

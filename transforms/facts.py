@@ -73,6 +73,10 @@ _MIN_SHARED_WORDS = 2
 _SPECIFIC_VALUE = 10.0
 _SAME_VALUE_SHARE = 0.02
 _POINT_QUALIFIERS = ("exact", "approximate")
+# Prices, shares and measures linked only by context words must be within this factor of each
+# other (a count's conflicting reports can differ more, and its event verb links them anyway).
+_SCALE_KINDS = ("money", "percent")
+_MAX_RATIO = 2.0
 # A written bound and a value it admits link when within this share ("more than 11 million", "11.5 million").
 _NEAR_VALUE_SHARE = 0.05
 # An outlier published further than this from every consensus report is not a conflict.
@@ -269,7 +273,7 @@ def _verdict(ms: list[_Mention]) -> tuple[str, float, float, float | None]:
         best = next((m.value for m in precise if m.value is not None and lo <= m.value <= hi), None)
         return status, lo, hi, best
     # Disagreement: a revision when the reports, in publication order, only move one way and
-    # the latest reports agree among themselves.
+    # the latest reports agree among themselves. Its interval and value are the latest.
     dated = [m for m in ms if m.published_at is not None]
     if len(dated) == len(ms) and len({m.published_at for m in dated}) > 1:
         dated.sort(key=lambda m: m.published_at)  # type: ignore[arg-type,return-value]
@@ -280,8 +284,9 @@ def _verdict(ms: list[_Mention]) -> tuple[str, float, float, float | None]:
         for m in dated:
             by_time[m.published_at].append(m)
         steps = [_intersection(g) for _, g in sorted(by_time.items())]
-        rising = all(a[0] <= b[0] and a[1] <= b[1] for a, b in pairwise(steps))
-        falling = all(a[0] >= b[0] and a[1] >= b[1] for a, b in pairwise(steps))
+        # A toll rises when its lower end never goes down ("20 killed", "at least 50", "59").
+        rising = all(a[0] <= b[0] for a, b in pairwise(steps))
+        falling = all(a[1] >= b[1] for a, b in pairwise(steps))
         if llo <= lhi and all(s[0] <= s[1] for s in steps) and (rising or falling):
             best = next((m.value for m in latest if m.value is not None), None)
             return "revised", llo, lhi, best
@@ -423,7 +428,7 @@ def _story_facts(ms: list[_Mention]) -> list[list[_Mention]]:
     df: Counter[str] = Counter()
     for doc_anchors in _by_doc_terms(ms).values():
         df.update(doc_anchors)
-    common = {a for a, n in df.items() if n_docs >= 2 and n >= _UBIQUITOUS_SHARE * n_docs}
+    common = {a for a, n in df.items() if n >= max(2.0, _UBIQUITOUS_SHARE * n_docs)}
     blocks: dict[tuple[Any, ...], list[_Mention]] = defaultdict(list)
     for m in ms:
         blocks[(m.kind, m.marker)].append(m)
@@ -433,7 +438,50 @@ def _story_facts(ms: list[_Mention]) -> list[list[_Mention]]:
             for part in _split_by_subject(by_dim):
                 for g in _link_part(part, common):
                     out.extend(_settle(g, common))
-    return out
+    return _join_background(out, common)
+
+
+def _one_value(ms: list[_Mention]) -> float | None:
+    """The exact value every mention of a fact gives, if they all give the same one."""
+    values = {m.value for m in ms if m.qualifier == "exact"}
+    return values.pop() if len(values) == 1 and all(m.qualifier == "exact" for m in ms) else None
+
+
+def _join_background(parts: list[list[_Mention]], common: set[str]) -> list[list[_Mention]]:
+    """A background item without a date ("Florida club: 49 killed", a factbox line) joins the
+    dated background report of the same earlier event ("in Orlando ... last year ... kills 49
+    people"): same kind, dimension, event predicate and exact value (>= 10), one source, and
+    the match is unique both ways (ties broken by a shared uncommon proper noun)."""
+    def key(ms: list[_Mention]) -> tuple[Any, ...] | None:
+        v = _one_value(ms)
+        p = ms[0].predicate
+        if v is None or abs(v) < _SPECIFIC_VALUE or p not in EVENT_PREDICATES or len({m.predicate for m in ms}) > 1:
+            return None
+        return (ms[0].kind, ms[0].dim, p, v)
+
+    dated = [i for i, ms in enumerate(parts) if ms[0].marker and ms[0].marker not in PHRASE_MARKERS]
+    loose = [i for i, ms in enumerate(parts) if ms[0].marker is None and len({m.source for m in ms}) == 1]
+
+    def names(i: int) -> set[str]:
+        return set().union(*(m.anchors for m in parts[i])) - common
+
+    def pick(i: int, pool: list[int]) -> int | None:
+        hits = [j for j in pool if key(parts[j]) is not None and key(parts[j]) == key(parts[i])]
+        if len(hits) > 1:
+            hits = [j for j in hits if names(i) & names(j)]
+        return hits[0] if len(hits) == 1 else None
+
+    merged: dict[int, int] = {}
+    for i in loose:
+        j = pick(i, dated)
+        if j is not None and pick(j, loose) == i:
+            merged[i] = j
+    if not merged:
+        return parts
+    out = [list(ms) for ms in parts]
+    for i, j in merged.items():
+        out[j].extend(parts[i])  # the dated part first: its marker names the fact
+    return [ms for i, ms in enumerate(out) if i not in merged]
 
 
 def _link_part(part: list[_Mention], common: set[str]) -> list[list[_Mention]]:
@@ -547,6 +595,13 @@ def _same_thing_same_number(a: _Mention, b: _Mention, near_in_time: bool) -> boo
     return _overlap(a, b)  # within rounding: "11 million" and "11.5 million", "more than 100" and "104"
 
 
+def _far_apart(a: _Mention, b: _Mention) -> bool:
+    x, y = _rep(a), _rep(b)
+    if x is None or y is None or x * y <= 0:
+        return False
+    return max(abs(x), abs(y)) > _MAX_RATIO * min(abs(x), abs(y))
+
+
 def _similar(a: _Mention, b: _Mention, common: set[str], by_predicate: bool = True,
              by_value: bool = True) -> bool:
     """Evidence that two mentions of one block report the same quantity."""
@@ -557,10 +612,16 @@ def _similar(a: _Mention, b: _Mention, common: set[str], by_predicate: bool = Tr
         return True  # the story's event verb (fled, killed, ...) is evidence enough
     near_in_time = not (a.published_at and b.published_at
                         and abs(a.published_at - b.published_at) > _REPORT_WINDOW)
+    # Equal counts naming different uncommon proper nouns ("Fort Hood: 13 dead", "New York: 13
+    # dead") are different quantities.
+    own_a, own_b = a.anchors - common, b.anchors - common
+    by_value = by_value and not (a.kind == "count" and own_a and own_b and not own_a & own_b)
     if by_value and (a.marker is None or a.marker in PHRASE_MARKERS) and _same_thing_same_number(a, b, near_in_time):
         return True  # also weeks apart: a later article restating the figure
     if not near_in_time:
         return False  # weeks apart: another launch, another year's figure
+    if a.kind in _SCALE_KINDS and _far_apart(a, b):
+        return False  # "$488" and "below $6,000": reports round, they do not differ tenfold
     if by_value and a.marker is None and b.marker is None and _same_value(a, b):
         return True  # "27 engines" and "27 engines", "2,300 miles" and "3,700 km"
     if (a.anchors - common) & (b.anchors - common):
@@ -650,9 +711,17 @@ def _settle(group: list[_Mention], common: set[str]) -> list[list[_Mention]]:
             continue
         (alone if _foreign(m, core, common) else kept).append(m)
     # Split-off outliers that share context (not just the verb) stay together, when they agree.
-    rest = [g for part in _link_by_context(alone, common, by_predicate=False, by_value=False) for g in _settle_alone(part)]
+    rest = [g for part in _link_by_context(alone, common, by_predicate=False) for g in _settle_alone(part, common)]
     return [kept, *rest]
 
 
-def _settle_alone(part: list[_Mention]) -> list[list[_Mention]]:
-    return [part] if _agrees(part) else [[m] for m in part]
+def _settle_alone(part: list[_Mention], common: set[str]) -> list[list[_Mention]]:
+    """Split-off outliers never make a conflict: their largest agreeing set stays together,
+    the rest is settled again."""
+    if len(part) < 2 or _agrees(part):
+        return [part]
+    core = _consensus(part)
+    if len(core) < 2:
+        return [[m] for m in part]
+    rest = [m for m in part if not any(m is c for c in core)]
+    return [core, *(g for sub in _link_by_context(rest, common, by_predicate=False) for g in _settle_alone(sub, common))]

@@ -45,9 +45,32 @@ class Mention(NamedTuple):
 
 
 def _alt(words: object) -> str:
-    """Regex alternation of words, longest first, spaces matching any whitespace."""
-    items = sorted({str(w) for w in words}, key=len, reverse=True)  # type: ignore[attr-defined]
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
+    """Regex alternation of words, longest first, spaces matching any whitespace.
+
+    Written as a trie ("t(?:hree|wo)" rather than "three|two"): the same words with the same
+    preference (a longer word before its prefix), but a failing match tries a few branches
+    instead of every word, which matters for the case-insensitive lists.
+    """
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for w in {str(w) for w in words}:  # type: ignore[attr-defined]
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_re(trie)
+
+
+def _trie_re(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+    branches = [
+        (r"\s+" if ch == " " else re.escape(ch)) + _trie_re(node[ch])
+        for ch in sorted(k for k in node if k)
+    ]
+    if not branches:
+        return ""
+    if len(branches) == 1 and "" not in node:
+        return branches[0]
+    group = "(?:" + "|".join(branches) + ")"
+    return group + "?" if "" in node else group
 
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?[½⅓⅔¼¾]?"
@@ -129,6 +152,7 @@ _YEAR_RANGE_TAIL = re.compile(r"[-–/](\d{4}|\d{2})\b")
 _HYPHEN_UNIT = re.compile(r"-(?:and-a-half-)?([A-Za-z]+)\b(-old\b)?")
 _AGE_AFTER = re.compile(r"\s+(years?|yrs?)[\s-]+old\b")
 _CURRENCY_AFTER = re.compile(rf"\s+(?i:({_alt(W.CURRENCY_WORDS)}))\b")
+_SUBUNIT_AFTER = re.compile(rf"\s+(?i:({_alt(W.CURRENCY_SUBUNITS)}))\b")
 _MEASURE_AFTER = re.compile(
     rf"(\s?)({_alt(k for k in U.MEASURE_UNITS if not k.isalpha() or k.isupper())}|(?i:{_alt(k for k in U.MEASURE_UNITS if k.isalpha())}))(?![\w/²])"
 )
@@ -144,6 +168,8 @@ _CURRENCY_SYMBOL_CHARS = frozenset(k[-1] for k in W.CURRENCY_PREFIXES if not k[-
 _CURRENCY_WORD_PREFIXES = frozenset(k.rstrip(".") for k in W.CURRENCY_PREFIXES if k[-1].isalpha())
 _PRE_QUAL = re.compile(rf"(?<![\w$])(?i:({_alt(W.PRE_QUALIFIERS)}))\s+\Z")
 _PRE_QUAL_LAST = frozenset(k.split()[-1] for k in W.PRE_QUALIFIERS)
+# How far back a qualifier can start (the longest, with room for extra spaces).
+_PRE_QUAL_SPAN = max(map(len, W.PRE_QUALIFIERS)) + 12
 _RANGE_OPENER = re.compile(r"(?<!\w)(?i:(between|from))\s+\Z")
 _ID_CUE = re.compile(rf"(?:(?<![\w.#])(?:{_alt(W.IDENTIFIER_CUES)})|(?i:\bid))\s*[:#]?\s*\Z")
 _ID_CUE_LAST = frozenset(k.split()[-1].lower().rstrip(".") for k in W.IDENTIFIER_CUES) | {"id"}
@@ -170,6 +196,13 @@ _ONE_NOT_AFTER = (" of", " another", " by", " after", " or another", " point", "
 # Noun phrase after a count.
 _NEXT_WORD = re.compile(r"[^\S\r\n]+([A-Za-z][A-Za-z'’]*(?:-\w+)*)")
 _PARTITIVE = re.compile(r"\s+of\s+(?:(?:the|these|those|its|their|our|his|her|all)\s+)?")
+# The first word of a counted noun may follow an editorial bracket or open a quote:
+# "[several] border areas", 'two "young black athletes"'.
+_FIRST_WORD = re.compile(r"\]?[^\S\r\n]+[\"“‘]?([A-Za-z][A-Za-z'’]*(?:-\w+)*)")
+# A number after a partitive is skipped: "3 of the 10 crossings" counts crossings.
+_PARTITIVE_NUMBER = re.compile(
+    rf"[^\S\r\n]+(?:\d{{1,3}}(?:,\d{{3}})*|(?i:(?:{_WORD_TOKEN})(?:-(?:{_WORD_TOKEN}))?))(?=[^\S\r\n])"
+)
 _STOP = (frozenset("""
 a an the and or but nor of in into on onto at to from by for with without across over under
 after before during since as than that which who whom whose were was are is be been being
@@ -277,10 +310,16 @@ def _count_unit(text: str, pos: int) -> tuple[str | None, str | None, int]:
     m = _PARTITIVE.match(text, p)
     if m:
         p = m.end() - 1  # keep one space for _NEXT_WORD
+        nm = _PARTITIVE_NUMBER.match(text, p)
+        if nm:
+            nw = _NEXT_WORD.match(text, nm.end())
+            if not (nw and nw.group(1)[0].islower()):
+                return None, None, pos  # "23 of 41 Skip": a counter, not a count of things
+            p = nm.end()
     words: list[tuple[str, int, int]] = []
     head = -1
     while len(words) < 6:
-        m = _NEXT_WORD.match(text, p)
+        m = (_NEXT_WORD if words else _FIRST_WORD).match(text, p)
         if not m:
             break
         w = m.group(1)
@@ -487,7 +526,7 @@ _POST_NEXT = frozenset(k.split()[0] for k in W.POST_QUALIFIERS)
 # First words of every unit the words after a number can start with (lower case).
 _UNIT_FIRST = frozenset(
     re.split(r"[\s/.]", k.lower())[0]
-    for k in (*W.CURRENCY_WORDS, *U.DURATION_UNITS, *U.MEASURE_UNITS)
+    for k in (*W.CURRENCY_WORDS, *W.CURRENCY_SUBUNITS, *U.DURATION_UNITS, *U.MEASURE_UNITS)
 ) | {"years", "year", "yrs", "yr", "us"}
 
 
@@ -574,11 +613,13 @@ def _read(text: str, m: re.Match[str]) -> tuple[Mention | None, int]:
     """Read the mention whose core is ``m``; returns it (or None) and where to go on."""
     g = m.lastgroup
     start, end = m.start(), m.end()
+    special: Mention | None = None
     if g in _SPECIAL:
         special = _special(text, m)
         if special is None and g == "ident":
             return None, start + 1  # let the digits inside be read on their own
-        return special, end
+        if special is None or special.kind != "percent":
+            return special, end
     before = text[max(0, start - 40) : start]
     if g == "ordw":
         v = _ordinal_words_value(m.group())
@@ -613,6 +654,9 @@ def _read(text: str, m: re.Match[str]) -> tuple[Mention | None, int]:
         num = 1.0 if toks[0] in ("a", "half") else float(W.UNITS.get(toks[0], 1))
         r.value = r.low = r.high = num * W.FRACTIONS[toks[-1]] * 100
         r.fraction = True
+    elif g == "sdate":  # "1/3 of", "about 1/10th of": a share, read like a word fraction
+        r.value = r.low = r.high = special.value  # type: ignore[union-attr]
+        r.fraction = True
     else:  # digits
         early = _read_digits(text, m, r)
         if early is not None:
@@ -634,8 +678,7 @@ def _read_digits(text: str, m: re.Match[str], r: _Read) -> tuple[Mention | None,
     raw = m.group()
     v = _digits_value(raw)
     prev = text[start - 1] if start else ""
-    if prev in _CURRENCY_SYMBOL_CHARS or (prev.isspace() and _last_word(
-            text[max(0, start - 6) : start]) in _CURRENCY_WORD_PREFIXES):
+    if prev in _CURRENCY_SYMBOL_CHARS or (prev.isspace() and r.last in _CURRENCY_WORD_PREFIXES):
         cm = _CURRENCY_BEFORE.search(text, max(0, start - 6), start)
         if cm:
             r.currency = W.CURRENCY_PREFIXES[(cm.group(1) or cm.group(2)).lower()]
@@ -673,6 +716,10 @@ def _read_digits(text: str, m: re.Match[str], r: _Read) -> tuple[Mention | None,
         year = _read_year(text, r, v)
         if year is not None:
             return year
+    if v != 1 and text[end : end + 1] == " " and _peek(text, end) in W.LABEL_NOUNS \
+            and r.last not in _PRE_QUAL_LAST:
+        # "Nikkei 225 index", "the 5.00 update": a singular noun after a number names a thing
+        return _mk(text, start, end, None, None, None, "exact", "identifier"), end
     if raw.isdigit() and _is_label(text, start, end, r.before):
         tail = _LABEL_TAIL.match(text, end)  # "Indians 8-7", "Hen 2-427"
         e = tail.end() if tail else end
@@ -734,7 +781,7 @@ def _read_qualifier(text: str, r: _Read) -> None:
         r.qualifier, r.band = "approximate", "dozen"
     last = r.last
     if last in _PRE_QUAL_LAST:
-        r.qm = _PRE_QUAL.search(r.before)
+        r.qm = _PRE_QUAL.search(r.before, max(0, len(r.before) - _PRE_QUAL_SPAN))
     is_change = False
     if last in ("between", "from"):
         r.ro = _RANGE_OPENER.search(r.before)
@@ -878,6 +925,9 @@ def _read_unit(text: str, r: _Read) -> None:
             and lw.rstrip(",") not in _LABEL_NOT_NAMES:
         r.kind, r.group = "age", "year"
         return
+    if r.qm is not None and aged is None and _is_age_bound(text, r, end):
+        r.kind, r.group = "age", "year"  # "children under 12", "people over 65"
+        return
     if r.currency is None and aged is None and not _may_have_unit(text, end):
         _read_count_unit(text, r, None, end)  # the common case: no unit word follows
         return
@@ -892,6 +942,12 @@ def _read_unit(text: str, r: _Read) -> None:
     if cw:
         r.currency = W.CURRENCY_WORDS[" ".join(cw.group(1).lower().split())]
         r.kind, r.group, r.end = "money", r.currency, cw.end()
+        return
+    sm = _SUBUNIT_AFTER.match(text, end)
+    if sm:  # "1 cent": money in the main unit (0.01)
+        r.currency, factor = W.CURRENCY_SUBUNITS[sm.group(1).lower()]
+        r.kind, r.group, r.end = "money", r.currency, sm.end()
+        _scale_all(r, factor)
         return
     am = _AGE_AFTER.match(text, end)
     if am or aged:
@@ -934,6 +990,19 @@ def _read_unit(text: str, r: _Read) -> None:
         r.group = U.MEASURE_UNITS.get(unit, U.MEASURE_UNITS.get(unit.lower()))
         return
     _read_count_unit(text, r, hm, end)
+
+
+def _is_age_bound(text: str, r: _Read, end: int) -> bool:
+    """ "children under 12": a bound after a word for people, with no noun after the number."""
+    if r.currency is not None or r.scaled or r.value is None or not r.value.is_integer() \
+            or not 1 <= r.value <= 120 or r.qm is None:
+        return False
+    if r.qm.group(1).lower() not in W.AGE_BOUND_WORDS:
+        return False
+    if _last_word(r.before[: r.qm.start()]) not in W.AGE_HOLDERS:
+        return False
+    nxt = _peek(text, end).lower() if text[end : end + 1].isspace() else ""
+    return nxt == "" or nxt in _STOP or nxt in U.PEOPLE_PARTICIPLES
 
 
 def _read_count_unit(text: str, r: _Read, hm: re.Match[str] | None, end: int) -> None:
@@ -983,15 +1052,48 @@ def _scan(text: str, starts: list[int]) -> list[Mention]:
     for s in starts:
         if s < pos:
             continue
-        m = _candidate_at(text, s)
+        c = text[s]
+        if c.isascii() and c.isdigit():
+            m = _CANDIDATE_DIGIT.match(text, s)
+        elif c.isascii() and c.isalpha():
+            m = _CANDIDATE_LETTER.match(text, s)
+        else:
+            m = _CANDIDATE.match(text, s)
         if m is None:
             continue
         mention, pos = _read(text, m)
         if mention is not None:
-            if out and mention.kind == "count" and mention.unit is None:
-                mention = _continue_list(text, out[-1], mention)
+            if out:
+                mention = _after_previous(text, out[-1], mention)
             out.append(mention)
     return out
+
+
+_SHORT_DECADE = re.compile(r"\d0s")
+_SPANNING_KINDS = frozenset(("money", "count", "percent", "measure"))
+# Between a quantity and "over <duration>": nothing, or up to three lower-case words
+# ("$2 million deal over five years", "50 people killed over three days").
+_SPAN_GAP = re.compile(r"[^\S\r\n]*(?:[a-z]+[^\S\r\n]+){0,3}")
+
+
+def _after_previous(text: str, prev: Mention, cur: Mention) -> Mention:
+    """Readings that depend on the mention just before: lists and spans."""
+    if cur.kind == "count" and cur.unit is None:
+        return _continue_list(text, prev, cur)
+    if cur.kind == "identifier" and prev.kind == "year" and prev.qualifier == "range" \
+            and _SHORT_DECADE.fullmatch(cur.surface) and prev.low is not None \
+            and prev.high == prev.low + 9 and _LIST_JOIN.fullmatch(text, prev.end, cur.start):
+        # "the 1960s and 70s": the century is written once
+        lo = float(prev.low // 100 * 100 + int(cur.surface[:2]))
+        return cur._replace(low=lo, high=lo + 9, qualifier="range", kind="year")
+    if cur.kind == "duration" and cur.qualifier == "more_than" and prev.kind in _SPANNING_KINDS \
+            and cur.surface[:5].lower() == "over " and cur.value is not None:
+        # "$25.5 million over three years": "over" spans the period, it is not a bound
+        if _SPAN_GAP.fullmatch(text, prev.end, cur.start):
+            s0 = cur.start + len(cur.surface) - len(cur.surface[5:].lstrip())
+            return cur._replace(start=s0, surface=text[s0 : cur.end], low=cur.value,
+                                high=cur.value, qualifier="exact")
+    return cur
 
 
 def _continue_list(text: str, prev: Mention, cur: Mention) -> Mention:

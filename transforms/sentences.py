@@ -48,8 +48,10 @@ class Sentence(NamedTuple):
 _PARA_SEP = re.compile(r"\n[^\S\n]*\n\s*")
 # Candidate boundary: a spaced ellipsis (". . .") or a run of terminal marks, its closing
 # quotes and brackets (group 1), then whitespace (group 2), the end, a curly opening quote,
-# or (after a straight quote) a word: `surrender.""It is`.
-_TAIL = r"""([”’"'»)\]]*)(?:(\s+)|\Z|(?=[“‘«])|(?<=["'])(?=\w))"""
+# (after a straight quote) a word: `surrender.""It is`, or, with no closer, a capitalised
+# word glued to a lowercase one: `across the ocean.The rings` (paragraphs whose line break
+# was lost in scraping).
+_TAIL = r"""([”’"'»)\]]*)(?:(\s+)|\Z|(?=[“‘«])|(?<=["'])(?=\w)|(?<=[a-z][a-z][.!?])(?=[A-Z][a-z]))"""
 _CAND = re.compile(r"(?:\.(?: \.){2,}|[.!?…]+)" + _TAIL)
 # The same for a block without ! ? …: a literal first character lets `re` scan ~8x faster.
 _CAND_DOT = re.compile(r"\.(?:(?: \.){2,}|\.*)" + _TAIL)
@@ -75,14 +77,31 @@ for _kind, _words in ((_TITLE, TITLES), (_NUMBER_PREFIX, NUMBER_PREFIXES), (_AMB
         _ABBREVIATIONS[_w] = _ABBREVIATIONS.get(_w, 0) | _kind
 # A heading line is at most this long (characters).
 _HEADING_MAX = 120
+# The word before a period is looked for this far back (longer tokens are no abbreviation),
+# and a prepositional fragment ("At 5 a.m.") is at most this long.
+_WORD_MAX = 40
+_FRAGMENT_MAX = 60
 
 
 # --- candidate decision ------------------------------------------------------------------
 
 def _is_fragment(text: str, s0: int, ts: int) -> bool:
     """True when text[s0:ts] is a short prepositional opener ("At 5 a.m.")."""
+    if ts - s0 > _FRAGMENT_MAX:
+        return False
     words = text[s0:ts].split(None, 5)
     return len(words) <= 4 and words[0].lower().lstrip(_OPENERS) in FRAGMENT_PREPOSITIONS
+
+
+def _is_glued_boundary(text: str, lo: int, ts: int, nxt: int) -> bool:
+    """True when `word.Word` (no space) at ts is a lost paragraph break, not `www.Site.com`."""
+    w0 = max(lo, ts - _WORD_MAX)
+    k = max(text.rfind(" ", w0, ts), text.rfind("\n", w0, ts), w0 - 1)
+    before = text[k + 1:ts]
+    if any(ch in before for ch in "./@:#"):
+        return False
+    w = _WORD.match(text, nxt)
+    return w is None or text[w.end():w.end() + 1] not in (".", "/", "@")
 
 
 def _candidates(text: str, lo: int, hi: int) -> list[re.Match[str]]:
@@ -130,6 +149,8 @@ def _segment(text: str, lo: int, hi: int, skip: int, para: int, role: str,
     s0 = lo
     multiline = text.find("\n", lo, hi) != -1
     matches = cands.matches
+    # Straight double quotes counted so far (from lo to qpos), for the parity rule below.
+    qpos, quotes = lo, 0
     for i in range(bisect_left(cands.starts, skip), len(matches)):
         m = matches[i]
         ts, nxt = m.span()
@@ -142,6 +163,17 @@ def _segment(text: str, lo: int, hi: int, skip: int, para: int, role: str,
                 pass
             elif cut - cs >= 2:
                 cut = nxt = cut - 1
+            elif cut == cs:
+                # A word glued to the period: not inside a URL, a handle or a dotted name.
+                if not _is_glued_boundary(text, lo, ts, nxt):
+                    continue
+            elif text[cs] == '"':
+                # `place."My thinking`: with an even number of quotes before it this one opens
+                # the next sentence; with an odd number it closes this one (`over."Then`).
+                quotes += text.count('"', qpos, cs)
+                qpos = cs
+                if quotes % 2 == 0:
+                    cut = nxt = cs
             else:
                 continue
         # First letter of the next sentence, behind any opening quotes and brackets.
@@ -157,12 +189,14 @@ def _segment(text: str, lo: int, hi: int, skip: int, para: int, role: str,
         if cs == ts + 1 and text[ts] == ".":
             # One period: decide from the word before it.
             # The word before the period; a block's first word starts at lo (rfind gives -1).
-            k = max(text.rfind(" ", lo, ts), lo - 1)
+            # The search window is bounded so that text without spaces stays linear.
+            w0 = max(lo, ts - _WORD_MAX)
+            k = max(text.rfind(" ", w0, ts), w0 - 1)
             if multiline:
-                k = max(k, text.rfind("\n", lo, ts))
+                k = max(k, text.rfind("\n", w0, ts))
             tok = text[k + 1:ts].lstrip(_OPENERS)
             kind = _ABBREVIATIONS.get(tok.lower(), 0)
-            if len(tok) == 1 and tok.isalpha() or "." in tok and _DOTTED.fullmatch(tok):
+            if (len(tok) == 1 and tok.isalpha()) or ("." in tok and _DOTTED.fullmatch(tok)):
                 kind |= _AMBIGUOUS
             if kind:
                 closed = cut > cs

@@ -20,17 +20,21 @@ is a copy when the share of the smaller document's shingles found in the other o
 copy with sentences cut or added keeps its containment but loses Jaccard. Documents with
 unknown ``published_at`` sort after dated ones.
 
-Stories. Each document is a TF-IDF vector over its title (counted twice), subtitle and the
-lead of its body (first ``LEAD_WORDS`` words); words written with a capital inside a
-sentence (names) weigh ``NAME_BOOST`` times more. Cosine similarities are computed only
-between documents sharing a term and published within ``WINDOW_DAYS`` of each other (no
-limit when a date is unknown). Documents are grouped by average-linkage agglomerative
-clustering stopped at ``MERGE_THRESHOLD``. Stability: documents with a story_id start in
-their story's cluster, two clusters that both hold an existing story never merge (so no
-existing story_id ever changes or disappears; a document bridging two existing stories
-joins the closer one), and a new story takes the doc_id of its earliest document
-(published_at, then doc_id) as story_id. Copies never take part in the clustering: a copy
-joins its original's story.
+Stories. Each document is a TF-IDF vector over its title, subtitle and the lead of its body
+(first ``LEAD_WORDS`` words), words and adjacent word pairs; a title word weighs
+``TITLE_WEIGHT``, and every word's weight falls with its position in its field
+(``1 / (1 + position / POSITION_DECAY_WORDS)``): news puts the event first. The similarity
+of two documents is their cosine divided by ``1 + DECAY_STRENGTH * ln(1 + days apart /
+DECAY_DAYS)``: a soft time decay (divisor 1.09 a day apart, 1.36 a week, 2.4 a year)
+rather than a hard window, which cut late follow-ups and misdated copies off their story;
+``WINDOW_DAYS`` only bounds the work. Pairs are proposed by blocking (a document's heaviest rare terms) and scored on
+all their terms. Documents are grouped by average-linkage agglomerative clustering stopped
+at ``MERGE_THRESHOLD``. Stability: documents with a story_id start in their story's
+cluster, two clusters that both hold an existing story never merge (so no existing
+story_id ever changes or disappears; a document bridging two existing stories joins the
+closer one), and a new story takes the doc_id of its earliest document (published_at,
+then doc_id) as story_id. Copies never take part in the clustering: a copy joins its
+original's story. Method and measured figures: ``docs/stories.md``.
 """
 
 from __future__ import annotations
@@ -61,14 +65,17 @@ _SHINGLE_MULT = np.uint64(0x9E3779B97F4A7C15)
 
 # --- stories ------------------------------------------------------------------------------
 LEAD_WORDS = 300             # words of the body read after the title and subtitle
-TITLE_REPEAT = 2             # title words count this many times
+TITLE_WEIGHT = 2.0           # weight of a title word (a body or subtitle word weighs 1)
+SUBTITLE_WEIGHT = 1.0        # weight of a subtitle word
+POSITION_DECAY_WORDS = 100.0  # a word's weight is divided by 1 + its position in its field / this
 BIGRAM_WEIGHT = 1.0          # weight factor of adjacent word pairs ("falcon heavy"); 0 = none
-NAME_BOOST = 2.0             # weight factor for words capitalised inside a sentence
-MAX_TERMS = 60               # terms kept per document vector
-WINDOW_DAYS = 120.0          # documents further apart in time are never linked directly
-DECAY_DAYS = 90.0            # similarity is divided by 1 + days apart / DECAY_DAYS
-MERGE_THRESHOLD = 0.08       # average-linkage cosine at which clustering stops
+MAX_TERMS = 100              # terms kept per document vector (the heaviest)
+DECAY_STRENGTH = 0.3         # similarity is divided by 1 + DECAY_STRENGTH * ln(1 + days apart / DECAY_DAYS)
+DECAY_DAYS = 3.0
+WINDOW_DAYS = 730.0          # documents further apart are never linked directly (a bound on work)
+MERGE_THRESHOLD = 0.06       # average-linkage (decayed) cosine at which clustering stops
 CANDIDATE_MAX_DF = 100       # terms in more documents do not propose pairs (they still count)
+CANDIDATE_TERMS = 30         # heaviest rare terms of a document that propose pairs
 
 _DOC_COLUMNS = ("doc_id", "title", "subtitle", "text", "outlet", "published_at", "duplicate_of", "story_id")
 
@@ -208,63 +215,56 @@ def duplicates(documents: pl.DataFrame) -> pl.DataFrame:
 # stories
 # ------------------------------------------------------------------------------------------
 def _terms(docs: pl.DataFrame) -> pl.DataFrame:
-    """Weighted, L2-normalised TF-IDF terms per document: columns idx, term, w."""
+    """Weighted, L2-normalised TF-IDF terms per document: columns idx, term, w, df.
+
+    Each word counts ``field weight / (1 + position / POSITION_DECAY_WORDS)``, its position
+    taken within its field (title, subtitle, lead of the body); a word pair counts
+    ``BIGRAM_WEIGHT`` times its first word. Summed counts c become ``c`` below 1 and
+    ``1 + ln c`` above (sublinear), times ``ln((N + 1) / (df + 1)) + 1``.
+    """
     lead = pl.col("text").fill_null("").str.extract(r"^\s*((?:\S+\s+){0," + str(LEAD_WORDS - 1) + r"}\S*)", 1)
-    fields = [*([pl.col("title")] * TITLE_REPEAT), pl.col("subtitle"), lead]
-    # "|" marks field boundaries so that no word pair spans two fields.
-    tokens = pl.concat_str([_normalised(f) for f in fields], separator=" | ")
-    for pattern, repl, _why in STEM_FOLDS:
-        tokens = tokens.str.replace_all(pattern, repl)
-    # Names: a capitalised word after a lower-case word or a comma (not a sentence start).
-    names = (
-        pl.concat_str([pl.col("subtitle").fill_null(""), lead.fill_null("")], separator=" . ")
-        .str.extract_all(r"[\p{Ll},;:]\s+\p{Lu}[\p{L}\p{N}]+")
-        .list.eval(pl.element().str.extract(r"(\p{Lu}[\p{L}\p{N}]+)$", 1))
-    )
-    base = docs.select("idx", tokens.str.split(" ").alias("term"), names.alias("names"))
-    name_terms = base.select("idx", "names").explode("names").drop_nulls("names").select(
-        "idx", _normalised(pl.col("names")).alias("term")
-    )
-    for pattern, repl, _why in STEM_FOLDS:
-        name_terms = name_terms.with_columns(pl.col("term").str.replace_all(pattern, repl))
-    name_terms = name_terms.unique().with_columns(pl.lit(NAME_BOOST).alias("boost"))
+    fields = [(pl.col("title"), TITLE_WEIGHT), (pl.col("subtitle"), SUBTITLE_WEIGHT), (lead, 1.0)]
+    parts = []
+    for k, (field, weight) in enumerate(fields):
+        tokens = _normalised(field)
+        for pattern, repl, _why in STEM_FOLDS:
+            tokens = tokens.str.replace_all(pattern, repl)
+        parts.append(docs.select(
+            "idx", pl.lit(k, pl.UInt8).alias("field"), pl.lit(weight).alias("fw"), tokens.str.split(" ").alias("term"),
+        ))
     words = (
-        base.select("idx", "term")
+        pl.concat(parts)
         .explode("term")
+        .filter(pl.col("term").is_not_null() & (pl.col("term") != ""))
+        .with_columns(pl.int_range(pl.len()).over("idx", "field").alias("pos"))
         .with_columns(
+            (pl.col("fw") / (1.0 + pl.col("pos") / POSITION_DECAY_WORDS)).alias("fw"),
             (
                 (pl.col("term").str.len_chars() >= 2)
                 & ~pl.col("term").is_in(list(STOPWORDS))
                 & pl.col("term").str.contains(r"^[\p{L}\p{N}]")
-                & ~pl.col("term").str.contains(r"^\d$")
-            ).alias("keep")
+            ).alias("keep"),
         )
     )
     pairs = words.with_columns(
-        pl.col("term").shift(-1).over("idx").alias("next"),
-        pl.col("keep").shift(-1).over("idx").fill_null(False).alias("keep_next"),
+        pl.col("term").shift(-1).over("idx", "field").alias("next"),
+        pl.col("keep").shift(-1).over("idx", "field").fill_null(False).alias("keep_next"),
     ).filter(pl.col("keep") & pl.col("keep_next")).select(
-        "idx", pl.concat_str(["term", "next"], separator=" ").alias("term"), pl.lit(BIGRAM_WEIGHT).alias("fw")
+        "idx", pl.concat_str(["term", "next"], separator=" ").alias("term"), (pl.col("fw") * BIGRAM_WEIGHT).alias("fw")
     )
     tf = (
-        pl.concat([
-            words.filter("keep").select("idx", "term", pl.lit(1.0).alias("fw")),
-            *([pairs] if BIGRAM_WEIGHT > 0 else []),
-        ])
+        pl.concat([words.filter("keep").select("idx", "term", "fw"), *([pairs] if BIGRAM_WEIGHT > 0 else [])])
         .group_by("idx", "term")
-        .agg(pl.len().alias("tf"), pl.col("fw").first())
+        .agg(pl.col("fw").sum().alias("tf"))
     )
     n_docs = docs.height
     df = tf.group_by("term").len("df")
     w = (
         tf.join(df, on="term")
-        .join(name_terms, on=["idx", "term"], how="left")
         .with_columns(
             (
-                (1.0 + pl.col("tf").cast(pl.Float64).log())
+                pl.when(pl.col("tf") < 1.0).then(pl.col("tf")).otherwise(1.0 + pl.col("tf").log())
                 * (((n_docs + 1) / (pl.col("df") + 1)).log() + 1.0)
-                * pl.col("boost").fill_null(1.0)
-                * pl.col("fw")
             ).alias("w")
         )
         .sort(["idx", "w", "term"], descending=[False, True, False])
@@ -278,12 +278,16 @@ def _terms(docs: pl.DataFrame) -> pl.DataFrame:
 def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
     """Time-decayed cosine between documents that share a rare term within the window: i < j, sim.
 
-    Blocking: only terms held by at most ``CANDIDATE_MAX_DF`` documents propose pairs, and
-    only pairs within ``WINDOW_DAYS`` (time buckets of that width, joined with the next
-    bucket); the cosine of a proposed pair is then computed over all its terms.
+    Blocking: only a document's ``CANDIDATE_TERMS`` heaviest terms held by at most
+    ``CANDIDATE_MAX_DF`` documents propose pairs, and only pairs within ``WINDOW_DAYS`` (time
+    buckets of that width, joined with the next bucket); the cosine of a proposed pair is
+    then computed over all its terms.
     """
     post = (
         terms.filter(pl.col("df") <= CANDIDATE_MAX_DF)
+        .sort(["idx", "w", "term"], descending=[False, True, False])
+        .group_by("idx", maintain_order=True)
+        .head(CANDIDATE_TERMS)
         .join(when, on="idx")
         .select("idx", "term", "bucket", "day")
     )
@@ -313,7 +317,12 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
         cand.join(vec.rename({"idx": "i"}), on="i")
         .join(vec.rename({"idx": "j", "w": "wj"}), on=["j", "term"])
         .group_by("i", "j")
-        .agg(((pl.col("w") * pl.col("wj")).sum() / (1.0 + pl.col("gap").first() / DECAY_DAYS)).alias("sim"))
+        .agg(
+            (
+                (pl.col("w") * pl.col("wj")).sum()
+                / (1.0 + DECAY_STRENGTH * (1.0 + pl.col("gap").first() / DECAY_DAYS).log())
+            ).alias("sim")
+        )
     )
 
 

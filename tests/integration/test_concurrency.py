@@ -70,7 +70,6 @@ def test_second_run_times_out_with_exit_code_4_or_waits_its_turn(server_env: dic
     first = _ingest(server_env, CORPUS, wh)
     _wait_for(lambda: stage_path(wh).exists() or first.poll() is not None, 60, "the first run's stage")
     assert first.poll() is None, "the first run ended before the test could race it"
-    t_busy = time.monotonic()
     impatient = _ingest(server_env, SAMPLE, wh, NEWSLEDGER_LOCK_TIMEOUT_S="1")
     patient = _ingest(server_env, SAMPLE, wh, NEWSLEDGER_LOCK_TIMEOUT_S="300")
     _out, err = impatient.communicate(timeout=120)
@@ -78,7 +77,6 @@ def test_second_run_times_out_with_exit_code_4_or_waits_its_turn(server_env: dic
     message = " ".join(err.split())  # rich wraps long lines
     assert "busy: another ingest run holds" in message
     assert "try again when it finishes" in message
-    assert time.monotonic() - t_busy < 30
     assert first.poll() is None  # the impatient run gave up while the first one was still running
     _, first_err = first.communicate(timeout=300)
     assert first.returncode in (0, 3), first_err

@@ -61,7 +61,9 @@ def check_items(items: list[dict[str, Any]]) -> None:
         assert set(item) == {"source", "text", "document", "sentences", "quotes", "numbers"}
         text = item["text"]
         if not text.strip():  # the whole input was header or web debris: nothing to find in the body
-            assert item["sentences"] == [] and item["numbers"] == [] and item["quotes"] == []
+            assert item["sentences"] == []
+            assert item["numbers"] == []
+            assert item["quotes"] == []
         for s in item["sentences"]:
             assert 0 <= s["start"] < s["end"] <= len(text)
             assert text[s["start"]:s["end"]] == s["text"]

@@ -66,7 +66,8 @@ def test_parse_document_reads_section_id_and_agency() -> None:
 
 def test_parse_document_never_invents_a_date() -> None:
     doc = parse_document(f"Troops flee across the border\n\n{BODY}\nThe talks began on July 4, 2021 in Doha.")
-    assert doc.published_at is None and doc.published_at_source is None
+    assert doc.published_at is None
+    assert doc.published_at_source is None
 
 
 @pytest.mark.parametrize(
@@ -256,7 +257,8 @@ def test_parse_document_splits_afp_subheading_from_next_sentence() -> None:
 
 def test_parse_document_without_header_has_no_title() -> None:
     doc = parse_document(BODY)
-    assert doc.title is None and doc.subtitle is None
+    assert doc.title is None
+    assert doc.subtitle is None
     assert doc.text == BODY.replace("\n", "\n\n")
 
 
@@ -385,7 +387,9 @@ def _sample(prefix: str) -> str:
 
 def test_sample_000_has_no_header() -> None:
     doc = parse_document(_sample("000"))
-    assert doc.title is None and doc.published_at is None and doc.authors == []
+    assert doc.title is None
+    assert doc.published_at is None
+    assert doc.authors == []
     assert doc.text.startswith("Afghan government forces plan to stage a massive counterattack")
     paras = doc.text.split("\n\n")
     assert "More than 1,000 Afghan troops flee Taliban into Tajikistan" in paras  # subheading kept
@@ -411,7 +415,8 @@ def test_sample_002_section_date_and_afp() -> None:
     assert doc.section == "WORLD"
     assert doc.published_at == _at(2021, 7, 5)
     assert doc.title == "Afghan government mulls offensive after losing key battles to Taliban"
-    assert doc.subtitle is not None and doc.subtitle.startswith("The plans for an offensive come after")
+    assert doc.subtitle is not None
+    assert doc.subtitle.startswith("The plans for an offensive come after")
     assert doc.wire_agencies == ["AFP"]
     assert doc.text.startswith("Afghanistan's government is planning a counteroffensive")
     assert "Afghan Commandos arrive" not in doc.text  # photo caption

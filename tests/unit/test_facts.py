@@ -118,8 +118,19 @@ def _sample_facts(extra: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame,
         nums = pl.concat([pa.numbers, numbers(sents.filter(pl.col("doc_id") == "extra"))])
     else:
         docs, sents, nums = pa.documents, pa.sentences, pa.numbers
-    f, links = facts(nums, sents, docs.with_columns(story_id=pl.lit("s")))
+    story = _sample_story()
+    f, links = facts(nums, sents, docs.with_columns(story_id=pl.lit(story)))
     return f, links, nums
+
+
+@functools.cache
+def _sample_story() -> str:
+    """The five sample articles form one story (transforms.stories); an extra report joins it."""
+    from transforms.stories import assign_stories
+
+    ids = assign_stories(_parsed_sample().documents)["story_id"].unique().to_list()
+    assert len(ids) == 1
+    return str(ids[0])
 
 
 def _fact_of(f: pl.DataFrame, links: pl.DataFrame, nums: pl.DataFrame, surface: str) -> dict[str, object]:
@@ -137,21 +148,54 @@ def test_facts_on_sample_have_no_conflict_and_the_troops_fled_fact() -> None:
     assert troops["low"] <= 1037 <= troops["high"]
 
 
+def _values_per_outlet(f: pl.DataFrame, links: pl.DataFrame, nums: pl.DataFrame) -> pl.DataFrame:
+    """fact_id, label, kind, status, outlet, surfaces: what each outlet reported for each fact
+    (a sample .txt without an outlet line counts as its own outlet)."""
+    outlets = _parsed_sample().documents.select("doc_id", pl.coalesce("outlet", "doc_id").alias("outlet"))
+    return (links.join(nums.select("number_id", "doc_id", "surface"), on="number_id")
+            .join(outlets, on="doc_id").join(f.select("fact_id", "label", "kind", "status"), on="fact_id")
+            .group_by("fact_id", "label", "kind", "status", "outlet").agg(pl.col("surface")))
+
+
+def test_facts_sample_lists_troop_district_and_time_span_facts_per_outlet() -> None:
+    f, links, nums = _sample_facts()
+    per_outlet = _values_per_outlet(f, links, nums)
+    multi = (per_outlet.group_by("fact_id", "label", "kind", "status").agg(pl.col("outlet").n_unique().alias("n"))
+             .filter(pl.col("n") >= 2))
+    labels = multi["label"].to_list()
+    troops = [lab for lab in labels if "troops" in lab and "fled" in lab]
+    districts = [lab for lab in labels if "district" in lab]
+    spans = multi.filter(pl.col("kind") == "duration")
+    assert troops and districts and spans.height >= 1, labels
+    assert set(multi["status"]) == {"consistent"}
+    # The time span: "20-year", "20 years", "nearly two decades" in one fact, about 20 years.
+    span = f.filter(pl.col("fact_id") == spans["fact_id"][0]).row(0, named=True)
+    assert span["low"] <= 20 <= span["high"]
+
+
 @pytest.mark.parametrize(
     ("extra", "n_conflicts"),
     [
-        ("Some 300 Afghan troops fled into Tajikistan on Monday.", 1),
-        ("About 1,000 Afghan soldiers fled into Tajikistan.", 0),
-        ("1,000 US troops will remain in Afghanistan.", 0),
+        ("Some 300 Afghan troops fled into Tajikistan on Monday.", 1),  # contradicts 1,037
+        ("About 1,000 Afghan soldiers fled into Tajikistan.", 0),  # agrees within rounding
+        ("Some 1,040 Afghan troops crossed the border into Tajikistan.", 0),  # agrees within rounding
+        ("1,000 US troops will remain in Afghanistan.", 0),  # another subject
+        ("About 300 Afghan civilians fled into Tajikistan.", 0),  # another subject
+        ("The Taliban seized 300 districts in Afghanistan.", 0),  # another quantity
     ],
 )
 def test_facts_perturbed_sample(extra: str, n_conflicts: int) -> None:
-    f, _, _ = _sample_facts(extra)
+    f, links, nums = _sample_facts(extra)
     conflicts = f.filter(pl.col("status") == "conflict")
     assert conflicts.height == n_conflicts
     if n_conflicts:
-        assert "fled" in conflicts["label"][0]
-        assert "troops" in conflicts["label"][0].lower()
+        # The alert names the troops fact: the sample's 1,037 and the extra 300 are in it.
+        row = conflicts.row(0, named=True)
+        assert "fled" in row["label"]
+        assert "troops" in row["label"].lower()
+        assert _fact_of(f, links, nums, "1,037")["fact_id"] == row["fact_id"]
+        extra_ids = set(nums.filter(pl.col("doc_id") == "extra")["number_id"])
+        assert extra_ids & set(links.filter(pl.col("fact_id") == row["fact_id"])["number_id"])
 
 
 # --- Alignment rules on short inline articles (real numbers stage, one sentence per line) ---
@@ -265,3 +309,109 @@ def schema_columns(table: str) -> list[str]:
     from transforms.schema import polars_schema
 
     return list(polars_schema(table).names())
+
+
+# --- Revisions, syndicated copies and the alignment rules of the second version ---------
+
+def test_facts_toll_rising_over_publication_time_is_revised_latest_kept() -> None:
+    f, links, nums = _story([
+        ("a", datetime(2017, 10, 2, 6, tzinfo=UTC), None, "The gunman killed 20 people at the concert in Las Vegas."),
+        ("b", datetime(2017, 10, 2, 9, tzinfo=UTC), None, "The gunman killed at least 50 people at the Las Vegas concert."),
+        ("c", datetime(2017, 10, 2, 15, tzinfo=UTC), None, "The gunman killed 59 people at the concert in Las Vegas."),
+    ])
+    row = _fact_row(f, links, nums, "a", "20")
+    assert (row["status"], row["value"], row["low"], row["high"], row["n_mentions"]) == ("revised", 59, 59, 59, 3)
+
+
+def test_facts_toll_going_down_and_up_again_is_a_conflict() -> None:
+    f, links, nums = _story([
+        ("a", datetime(2017, 10, 2, 6, tzinfo=UTC), None, "The gunman killed 50 people at the concert in Las Vegas."),
+        ("b", datetime(2017, 10, 2, 9, tzinfo=UTC), None, "The gunman killed 20 people at the Las Vegas concert."),
+        ("c", datetime(2017, 10, 2, 15, tzinfo=UTC), None, "The gunman killed 59 people at the concert in Las Vegas."),
+    ])
+    assert _fact_row(f, links, nums, "a", "50")["status"] == "conflict"
+
+
+_WIRE = ("A gunman killed 59 people at a concert in Las Vegas on Sunday night, firing from the 32nd floor of a "
+         "hotel across the street. Police said the gunman killed himself before officers entered the room.")
+
+
+@pytest.mark.parametrize(
+    ("other", "status", "n_sources"),
+    [
+        (None, "single_source", 1),  # the wire story and its syndicated copy: one source
+        ("Police said 59 people were killed in the Las Vegas shooting.", "consistent", 2),
+    ],
+)
+def test_facts_syndicated_copy_counts_once(other: str | None, status: str, n_sources: int) -> None:
+    from transforms.stories import duplicates
+
+    texts = {"wire": _WIRE, "copy": _WIRE} | ({"own": other} if other else {})
+    when = {"wire": T0, "copy": T1, "own": T1}
+    docs = pl.DataFrame([{"doc_id": d, "text": t, "published_at": when[d]} for d, t in texts.items()],
+                        schema_overrides={"published_at": pl.Datetime("us", "UTC")})
+    copy_of = dict(duplicates(docs).select("doc_id", "duplicate_of").iter_rows())
+    assert copy_of["copy"] == "wire"
+    f, links, nums = _story([(d, when[d], copy_of[d], t.replace(". ", ".\n")) for d, t in texts.items()])
+    row = _fact_row(f, links, nums, "wire", "59")
+    assert (row["status"], row["n_sources"], row["n_documents"]) == (status, n_sources, len(texts))
+
+
+@pytest.mark.parametrize(
+    ("a_text", "b_text", "b_when", "joined"),
+    [
+        # The same counted thing and number, restated weeks later.
+        ("The missile reached an altitude of 770 km, officials said.",
+         "Back then the missile reached an altitude of 770 kilometres.", datetime(2021, 9, 20, tzinfo=UTC), True),
+        # A small number weeks apart is another event's.
+        ("North Korea fired three missiles into the sea.", "North Korea fired three missiles toward Japan.",
+         datetime(2021, 9, 20, tzinfo=UTC), False),
+        # A bound and a value inside it, within 5%: one quantity.
+        ("The leak holds more than 11 million documents.", "Reporters read 11.5 million documents from the firm.",
+         T1, True),
+        # Equal small counts of the same thing on the same day, sharing a word.
+        ("The missile broke into three pieces over the sea.", "It broke up into three parts over the sea.", T1, True),
+    ],
+)
+def test_facts_same_thing_same_number(a_text: str, b_text: str, b_when: datetime, joined: bool) -> None:
+    f, links, nums = _story([("a", T0, None, a_text), ("b", b_when, None, b_text)])
+    assert "conflict" not in set(f["status"])
+    assert (f.height == 1) is joined, f.select("label", "n_mentions")
+
+
+def test_facts_background_item_joins_its_dated_report_not_the_toll() -> None:
+    f, links, nums = _story([
+        ("a", T0, None, "A gunman killed 59 people at a concert in Las Vegas on Sunday.\nFlorida club: 49 killed\n"
+                        "Fort Hood military base: 13 dead\nNew York immigrant center: 13 dead"),
+        ("b", T0, None, "A gunman opened fire in a nightclub in Orlando last year and killed 49 people.\n"
+                        "An immigrant shot dead 13 people at a civic center in the New York city of Binghamton in 2009.\n"
+                        "The gunman killed 59 people in Las Vegas."),
+        ("c", T0, None, "At least 59 people were killed at the concert in Las Vegas."),
+        ("d", T0, None, "The shooting in Las Vegas killed 59 people, police said."),
+        ("e", T0, None, "Police said 59 people died in Las Vegas."),
+    ])
+    assert "conflict" not in set(f["status"])
+    assert _fact_row(f, links, nums, "a", "59")["n_mentions"] == 5
+    orlando = _fact_row(f, links, nums, "a", "49")
+    assert (orlando["n_mentions"], orlando["label"]) == (2, "people killed (last year)")
+    sizes = sorted(r["n_mentions"] for r in f.filter(pl.col("value") == 13).iter_rows(named=True))
+    assert sizes == [1, 2]  # New York joins Binghamton; Fort Hood (another place) stays alone
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface", "kind", "predicate"),
+    [
+        # A parenthesised conversion is no distance: "high" is the predicate, not "flew".
+        ("An ICBM launched in July flew 3,700 kilometers (2,300 miles) high.", "3,700 kilometers", "measure", "altitude"),
+        ("The missile flew 3,700 kilometers (2,300 miles) over Japan.", "3,700 kilometers", "measure", "distance"),
+        # "falling" reads by kind: districts are captured, a price fell.
+        ("The price of bitcoin yo-yoed again, falling 14% to $5,920.", "$5,920", "money", "fell"),
+        ("Dozens of districts falling to the Taliban in recent weeks.", "Dozens", "count", "captured"),
+    ],
+)
+def test_context_predicate_depends_on_kind_and_skips_conversions(sentence: str, surface: str, kind: str,
+                                                                  predicate: str) -> None:
+    start = sentence.index(surface)
+    unit = {"measure": "km", "money": "USD", "count": None}[kind]
+    p, _, _ = context(sentence, start, start + len(surface), unit, kind=kind)
+    assert p == predicate

@@ -114,6 +114,19 @@ CASES = [
     ("Barcelona won 3-1 on Sunday", "3-1", None, None, None, "exact", "identifier", None),
     ("the COVID-19 pandemic", "COVID-19", None, None, None, "exact", "identifier", None),
     ("NATO invoked Article 5 after", "5", None, None, None, "exact", "identifier", None),
+    ("the FTSE 100 index rose", "100", None, None, None, "exact", "identifier", None),
+    ("after the 2.1 update shipped", "2.1", None, None, None, "exact", "identifier", None),
+    # counted nouns after a partitive number, a bracket or a quote
+    ("they seized 12 of the 40 trucks", "12", 12, 12, 12, "exact", "count", "vehicles"),
+    ("crossed [several] villages of the north", "several", None, 2, 9, "vague", "count", "places"),
+    ('police saw five "armed men" near the gate', "five", 5, 5, 5, "exact", "count", "people"),
+    # fractions with a qualifier, coins, spans, short decades, age bounds
+    ("it uses about 1/4 of the power", "about 1/4", 25, 22.5, 27.5, "approximate", "percent", "percent"),
+    ("shares fell to 45 cents on Monday", "45 cents", 0.45, 0.45, 0.45, "exact", "money", "USD"),
+    ("a $2 million deal over five years", "five years", 5, 5, 5, "exact", "duration", "year"),
+    ("it lasted over five years", "over five years", 5, 5, INF, "more_than", "duration", "year"),
+    ("popular in the 1980s and 90s", "90s", None, 1990, 1999, "range", "year", None),
+    ("people over 65 were told to stay home", "over 65", 65, 65, INF, "more_than", "age", "year"),
 ]
 
 
@@ -153,6 +166,11 @@ def test_find_numbers_unit_as_written(text: str, unit: str) -> None:
 )
 def test_find_numbers_no_mention(text: str) -> None:
     assert find_numbers(text) == []
+
+
+def test_find_numbers_gallery_counter_has_no_unit() -> None:
+    """ "23 of 41 Skip": a capitalised word after the partitive number is not a counted noun."""
+    assert find_numbers("Buzz60 23 of 41 Skip in Skip x Embed")[0].unit_group is None
 
 
 def test_find_numbers_change_is_not_a_range() -> None:
@@ -250,6 +268,14 @@ def test_numbers_frame_schema_and_ids() -> None:
 def test_numbers_empty_inputs() -> None:
     assert numbers(_sentences([])).schema == schema.polars_schema("numbers")
     assert numbers(_sentences(["Nothing to count."])).height == 0
+
+
+def test_numbers_text_holding_the_mark_character() -> None:
+    """A sentence that already holds the mark Polars inserts is scanned in Python instead."""
+    texts = ["Odd \x00 byte: 12 soldiers left.", "Then 3 more."]
+    out = numbers(_sentences(texts))
+    assert out["surface"].to_list() == ["12", "3"]
+    assert out["unit_group"].to_list()[0] == "troops"
 
 
 def test_numbers_agrees_with_find_numbers() -> None:

@@ -24,7 +24,8 @@ def _texts(text: str) -> list[str]:
     found = split_sentences(text)
     for s in found:
         piece = text[s.start:s.end]
-        assert piece == piece.strip() and piece, (s, piece)
+        assert piece, s
+        assert piece == piece.strip(), (s, piece)
     return [text[s.start:s.end] for s in found]
 
 
@@ -196,6 +197,24 @@ def test_split_sentences_adjacent_quotes() -> None:
     assert _texts(text) == ['"We will not surrender."', '"It is our land," he said.']
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a paragraph break lost in scraping: the words are glued to the period
+        ("It crossed the ocean.The rings were seen later.",
+         ["It crossed the ocean.", "The rings were seen later."]),
+        ('Seen at the same place."My thinking is simple," he said.',
+         ["Seen at the same place.", '"My thinking is simple," he said.']),
+        ('He said "it was over."Then he left.', ['He said "it was over."', "Then he left."]),
+        # not glued sentences: web addresses and dotted names
+        ("Visit www.Example.com today.", ["Visit www.Example.com today."]),
+        ("The firm ASP.NET said so.", ["The firm ASP.NET said so."]),
+    ],
+)
+def test_split_sentences_glued_boundaries(text: str, expected: list[str]) -> None:
+    assert _texts(text) == expected
+
+
 def test_split_sentences_brackets() -> None:
     text = "The vote passed (barely.) The bill goes to the Senate. (It may fail.) Then what?"
     assert _texts(text) == [
@@ -248,7 +267,7 @@ def test_boundary_set_f1_at_least_097() -> None:
 
 # --- property: any text ----------------------------------------------------------------------
 
-_ALPHABET = st.sampled_from(list("aAbZ .!?…\"'“”‘’()[]-•1234567890,;:\n\t") + ["Mr.", "U.S.", "a.m.", "\n\n"])
+_ALPHABET = st.sampled_from([*"aAbZ .!?…\"'“”‘’()[]-•1234567890,;:\n\t", "Mr.", "U.S.", "a.m.", "\n\n"])
 
 
 @settings(max_examples=400, deadline=None)
@@ -266,7 +285,7 @@ def test_split_sentences_property_offsets(text: str) -> None:
         assert s.role in ("body", "heading", "list_item")
         last_end, last_para = s.end, s.paragraph_no
     # Every non-space character outside list markers is covered by some sentence.
-    covered = set()
+    covered: set[int] = set()
     for s in found:
         covered.update(range(s.start, s.end))
     assert all(text[i].isspace() or i in covered or text[i] in "•-0123456789.)" for i in range(len(text)))

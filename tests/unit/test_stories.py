@@ -201,6 +201,43 @@ def test_assign_stories_late_article_joins_existing_story_and_ids_stay() -> None
     assert run2 == {"f2": "f2", "q1": "q1", "e1": "e1", "f1": "f2", "q2": "q1"}
 
 
+def test_assign_stories_unrelated_articles_stay_separate() -> None:
+    # Same hour, no shared subject: three stories, whatever the time proximity.
+    docs = frame([
+        {"doc_id": "f1", "title": "Oder bursts its banks at Racibórz", "text": FLOOD, "published_at": ts(10, 8)},
+        {"doc_id": "q1", "title": "Magnitude 6.1 quake hits off Hokkaido", "text": QUAKE, "published_at": ts(10, 8)},
+        {"doc_id": "e1", "title": "Iceland coalition keeps power", "text": ELECTION, "published_at": ts(10, 8)},
+    ])
+    assert dict(assign_stories(docs).iter_rows()) == {"f1": "f1", "q1": "q1", "e1": "e1"}
+
+
+def test_assign_stories_far_apart_in_time_stay_separate() -> None:
+    # The same subject years apart (beyond the window) is another story; a day apart, the same one.
+    far = datetime(2027, 9, 10, 8, tzinfo=UTC)
+    docs = frame([
+        {"doc_id": "f1", "title": "Oder bursts its banks at Racibórz", "text": FLOOD, "published_at": ts(10, 8)},
+        {"doc_id": "f2", "title": "Thousands evacuated as Polish river floods", "text": FLOOD_OTHER, "published_at": ts(11, 8)},
+        {"doc_id": "f3", "title": "Oder bursts its banks at Racibórz", "text": FLOOD_OTHER, "published_at": far},
+    ])
+    assert dict(assign_stories(docs).iter_rows()) == {"f1": "f1", "f2": "f1", "f3": "f3"}
+
+
+def test_assign_stories_late_copy_joins_story_in_later_run() -> None:
+    first = frame([
+        {"doc_id": "f1", "title": "Oder bursts its banks", "text": FLOOD, "published_at": ts(10, 8)},
+        {"doc_id": "q1", "title": "Magnitude 6.1 quake hits off Hokkaido", "text": QUAKE, "published_at": ts(8, 1)},
+    ])
+    run1 = assign_stories(first)
+    # A syndicated copy arrives in the next run: detected as a copy, it joins f1's story.
+    late = frame([{"doc_id": "c1", "title": "Thousands flee as Polish river floods", "text": FLOOD_COPY,
+                   "published_at": ts(10, 11)}])
+    second = pl.concat([first.drop("story_id").join(run1, on="doc_id").select(first.columns), late])
+    second = second.drop("duplicate_of").join(duplicates(second), on="doc_id").select(first.columns)
+    assert second.filter(pl.col("doc_id") == "c1")["duplicate_of"].item() == "f1"
+    run2 = dict(assign_stories(second).iter_rows())
+    assert run2 == {"f1": "f1", "q1": "q1", "c1": "f1"}
+
+
 def test_assign_stories_never_merges_two_existing_stories() -> None:
     docs = frame([
         {"doc_id": "f1", "text": FLOOD, "published_at": ts(10, 8), "story_id": "s-old-1"},

@@ -98,6 +98,14 @@ POST_QUALIFIERS: dict[str, tuple[str, str]] = {
     "or so": ("approximate", "around"), "or fewer": ("at_most", "open_below"),
     "or less": ("at_most", "open_below"), "and under": ("at_most", "open_below"),
 }
+# "children under 12", "people over 65": a bound written right after one of these words
+# is an age when no noun follows the number.
+AGE_BOUND_WORDS = frozenset(("under", "over", "above", "below"))
+AGE_HOLDERS = frozenset((
+    "children", "child", "kids", "boys", "girls", "teens", "teenagers", "youths", "babies",
+    "infants", "people", "adults", "men", "women", "persons", "those", "anyone", "everyone",
+    "residents", "citizens", "voters", "drivers", "players", "patients",
+))
 RANGE_OPENERS = ("between", "from")
 # A "from X to Y" after one of these is a change (two values), not a range.
 CHANGE_VERBS = frozenset((
@@ -179,6 +187,13 @@ CURRENCY_WORDS: dict[str, str] = {
     "francs": "CHF", "lira": "TRY", "riyals": "SAR", "rials": "IRR", "dirhams": "AED",
     "won": "KRW", "pesos": "MXN", "rand": "ZAR", "naira": "NGN", "hryvnias": "UAH",
 }
+# Coins written after a number: money in the main unit ("1 cent" = 0.01 USD). "cent" alone
+# is read as a US cent (as "dollar" is read as USD).
+CURRENCY_SUBUNITS: dict[str, tuple[str, float]] = {
+    "cent": ("USD", 0.01), "cents": ("USD", 0.01), "pence": ("GBP", 0.01),
+    "penny": ("GBP", 0.01), "pennies": ("GBP", 0.01), "kopecks": ("RUB", 0.01),
+    "paise": ("INR", 0.01),
+}
 
 # --- Identifiers -------------------------------------------------------------------------
 # Capitalised words after which a number is a label, not a quantity ("Article 5").
@@ -193,6 +208,11 @@ IDENTIFIER_CUES = (
     "Ward", "Precinct", "District No.", "Tel", "Tel.", "Phone", "Fax", "Ext.", "ext.",
     "Order", "Decree", "Law", "Protocol", "Paragraph", "Clause", "Annex", "Table", "Figure",
 )
+# Singular nouns that, right after a bare number (not 1, no qualifier), make the number a
+# name: "Nikkei 225 index", "the 5.00 update", "the 2.0 release". A count would take a plural.
+LABEL_NOUNS = frozenset((
+    "index", "update", "patch", "firmware", "version", "release", "edition",
+))
 # Words near an "X-Y" that make it a score, not a range.
 SCORE_CUES = frozenset((
     "won", "win", "wins", "beat", "beats", "lost", "lose", "loses", "defeat", "defeated",

@@ -1,0 +1,190 @@
+"""The benchmark harness behind ``make bench``: end to end, side by side, targets vs measured.
+
+``python -m bench.run [--full] [--profile] [--stage-benches] [--only summary]``
+
+1. End-to-end ingest of the 10,000-article bench corpus (``bench.ingest``: fresh warehouse,
+   unchanged re-run, 1%-changed re-run); with ``--full`` (or ``NEWSLEDGER_BENCH_FULL=1``)
+   the 100,000-article corpus too.
+2. Side by side on the same text (``bench.floor``): our sentences vs pySBD and blingfire,
+   our numbers vs quantulum3, and the floor (read the bytes + one Polars regex pass).
+3. Optionally a py-spy profile of one ingest (``--profile``, ``bench.profile``) and the
+   per-stage quality benches (``--stage-benches``: ``bench.sentences``, ``bench.numbers``,
+   ... when present, each in its own process).
+4. ``bench/results/summary.md``: every target of issue 8 against the measured figure, with
+   the ratios (the machine is shared: ratios travel, absolute times do not).
+
+The default run (10,000 articles + side by side) is sized for about 10 minutes on 2 idle cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+STAGE_BENCHES = ("sentences", "numbers", "quotes", "stories", "metadata", "facts")
+MB = 1e6
+
+
+def _py(module: str, *args: str, timeout: float | None = None) -> int:
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING"}
+    print(f"$ python -m {module} {' '.join(args)}", flush=True)
+    try:
+        return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=env, timeout=timeout,
+                              check=False).returncode
+    except subprocess.TimeoutExpired:
+        print(f"  {module}: timed out after {timeout} s", flush=True)
+        return -1
+
+
+def _load(name: str) -> Any:
+    path = RESULTS / name
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _x(v: float | None, digits: int = 0) -> str:
+    return "n/a" if v is None else f"{v:,.{digits}f}x"
+
+
+def _n(v: float | None, digits: int = 1, unit: str = "") -> str:
+    return "n/a" if v is None else f"{v:,.{digits}f}{unit}"
+
+
+def _met(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("yes" if ok else "**no**")
+
+
+def summary_markdown() -> str:
+    """Targets of issue 8 against the latest figures in bench/results/."""
+    ingest = {r["articles"]: r for r in (_load("ingest.json") or [])}
+    floor = _load("floor.json")
+    profile = _load("profile.json")
+    small = ingest.get(10_000) or (ingest[min(ingest)] if ingest else None)
+    big = ingest.get(100_000)
+    head = big or small
+    rows: list[tuple[str, str, str, str]] = []
+    if head:
+        rows.append((f"End to end, {head['articles']:,} articles (Prefect, GX, load included)", ">= 5 MB/s",
+                     f"{head['mb_per_s']:.2f} MB/s ({head['articles_per_s']:.0f} articles/s, {head['wall_seconds']:.0f} s wall)",
+                     _met(head["mb_per_s"] >= 5 and head["status"] == "succeeded")))
+        if big:
+            rows.append(("100,000 articles", "a few minutes", f"{big['wall_seconds'] / 60:.1f} min",
+                         _met(big["wall_seconds"] <= 300)))
+        elif small:
+            est = small["wall_seconds"] * 100_000 / small["articles"]
+            rows.append(("100,000 articles", "a few minutes",
+                         f"not run; {est / 60:.0f} min if linear from {small['articles']:,}", "n/a"))
+        peak = max(r["peak_rss_mb"] for r in ingest.values())
+        rows.append(("Peak RSS of the process tree", "< 2 GB, any size",
+                     ", ".join(f"{r['peak_rss_mb']:,} MB at {n:,}" for n, r in sorted(ingest.items())),
+                     _met(peak < 2000)))
+        if small and big and small is not big:
+            lin = (big["wall_seconds"] / big["articles"]) / (small["wall_seconds"] / small["articles"])
+            rows.append(("Linear in corpus size", "time per article at 100k / at 10k ~ 1",
+                         f"{lin:.2f}", _met(lin <= 1.25)))
+        else:
+            rows.append(("Linear in corpus size", "10k vs 100k", "100k not run", "n/a"))
+        un = head.get("unchanged_rerun_seconds")
+        rows.append((f"Unchanged re-run, {head['articles']:,} files", "< 5 s at 100k",
+                     f"{_n(un)} s wall ({_n(head.get('unchanged_rerun_flow_seconds'))} s in the flow)"
+                     if un is not None else "not measured (first run did not commit)",
+                     _met(un < 5) if un is not None else "n/a"))
+        ch = head.get("changed_1pct_seconds")
+        rows.append((f"1% changed re-run, {head['articles']:,} files", "(no target; proportional to the change)",
+                     f"{_n(ch)} s wall ({_n(head.get('changed_1pct_flow_seconds'))} s in the flow)"
+                     if ch is not None else "not measured", "n/a"))
+    if floor:
+        r = floor["ratios"]
+        rows.append(("Sentences vs pySBD (same text)", ">= 100x",
+                     f"{_x(r['sentences_ours_vs_pysbd'])} wall, {_x(r['sentences_ours_vs_pysbd_cpu'])} CPU",
+                     _met((r["sentences_ours_vs_pysbd"] or 0) >= 100)))
+        rows.append(("Sentences vs blingfire (same text)", "(peer)", _x(r["sentences_ours_vs_blingfire"], 2), "n/a"))
+        rows.append(("Numbers vs quantulum3 (same sentences)", ">= 1,000x",
+                     f"{_x(r['numbers_ours_vs_quantulum3'])} wall, {_x(r['numbers_ours_vs_quantulum3_cpu'])} CPU",
+                     _met((r["numbers_ours_vs_quantulum3"] or 0) >= 1000)))
+        if head:
+            rows.append(("End to end vs the floor (read + one Polars regex pass)", "(context)",
+                         f"floor {floor['floor']['mb_per_s']:.0f} MB/s = "
+                         f"{_x(floor['floor']['mb_per_s'] / head['mb_per_s'])} the end-to-end rate", "n/a"))
+    lines = ["# Benchmark summary (issue 8)", "",
+             "Generated by `python -m bench.run` (`make bench`) from bench/results/*.json; "
+             "the machine is 2 shared cores, so the load average at each run is recorded and ratios "
+             "are the figures to compare.", "",
+             "| target | goal | measured | met |", "| --- | --- | --- | --- |"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    for n, r in sorted(ingest.items()):
+        st = r["stage_seconds"]
+        lines += ["", f"## {n:,} articles ({r['bytes'] / MB:.0f} MB), measured {r.get('measured_at', '?')}, "
+                  f"load average {r.get('load_average_1m_start')} -> {r.get('load_average_1m_end')} on {r.get('cpus')} CPUs", "",
+                  f"Status {r['status']}; wall {r['wall_seconds']:.1f} s, of which interpreter start and imports "
+                  f"{r.get('startup_seconds', 0):.1f} s and the flow {r['flow_seconds']:.1f} s; "
+                  f"{r['files_loaded']:,} files loaded, {r['files_quarantined']:,} quarantined.", "",
+                  "| stage | seconds | share of flow |", "| --- | ---: | ---: |"]
+        lines += [f"| {k} | {v:.2f} | {v / r['flow_seconds']:.0%} |" for k, v in st.items()]
+        accounted = sum(v for k, v in st.items() if k not in ("documents", "sentences", "quotes", "numbers", "extract"))
+        lines.append(f"| (parse stages run in 2 threads; rest of the flow outside the timed stages) | "
+                     f"{max(0.0, r['flow_seconds'] - accounted - _parse_wall(st)):.2f} | |")
+        if r.get("error"):
+            lines += ["", f"Run error: `{r['error'][:300]}`"]
+    if floor:
+        lines += ["", "## Side by side (bench/results/floor.md)", "",
+                  (RESULTS / "floor.md").read_text(encoding="utf-8").split("\n", 2)[2].strip()]
+    if profile:
+        lines += ["", "## Profile (bench/results/profile.md)", ""]
+        for title, key in (("by process/thread", "by_process"), ("by library", "cpu_by_library")):
+            total = profile["samples"] or 1
+            top = list(profile[key].items())[:8]
+            lines.append(f"- {title}: " + ", ".join(f"{k.strip()} {v / total:.0%}" for k, v in top))
+    others = [p.stem for p in sorted(RESULTS.glob("*.md"))
+              if p.stem not in ("summary", "ingest", "floor", "profile")]
+    if others:
+        lines += ["", "Stage quality benches: " + ", ".join(f"[{s}]({s}.md)" for s in others) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def _parse_wall(st: dict[str, float]) -> float:
+    """Rough wall share of the parse stages: their summed thread time over the 2 pool threads."""
+    return sum(st.get(k, 0.0) for k in ("extract", "documents", "sentences", "quotes", "numbers")) / 2
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--full", action="store_true", default=os.environ.get("NEWSLEDGER_BENCH_FULL") == "1",
+                    help="also the 100,000-article ingest (or NEWSLEDGER_BENCH_FULL=1)")
+    ap.add_argument("--sizes", type=int, nargs="*", default=None, help="ingest sizes (default 10000)")
+    ap.add_argument("--side-articles", type=int, default=1000, help="articles for the side-by-side stage")
+    ap.add_argument("--budget", type=float, default=20.0, help="seconds given to pySBD and quantulum3 each")
+    ap.add_argument("--timeout", type=float, default=3600.0, help="kill one ingest run after this many seconds")
+    ap.add_argument("--profile", action="store_true", help="py-spy profile of one 10,000 ingest")
+    ap.add_argument("--stage-benches", action="store_true", help="also run the per-stage quality benches")
+    ap.add_argument("--only", choices=("ingest", "side", "summary"), default=None)
+    args = ap.parse_args()
+    sizes = args.sizes or ([10_000, 100_000] if args.full else [10_000])
+    t0 = time.perf_counter()
+    if args.only in (None, "ingest"):
+        from bench.ingest import run as run_ingest_bench
+
+        run_ingest_bench(sizes, args.timeout)
+    if args.only in (None, "side"):
+        _py("bench.floor", "--articles", str(args.side_articles), "--budget", str(args.budget), timeout=1800)
+    if args.profile and args.only is None:
+        _py("bench.profile", "10000", timeout=args.timeout)
+    if args.stage_benches and args.only is None:
+        for name in STAGE_BENCHES:
+            if (ROOT / "bench" / f"{name}.py").exists():
+                _py(f"bench.{name}", timeout=900)
+    md = summary_markdown()
+    (RESULTS / "summary.md").write_text(md, encoding="utf-8")
+    print(md)
+    print(f"bench.run: {time.perf_counter() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
