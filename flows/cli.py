@@ -35,6 +35,17 @@ def _warehouse(path: Path | None) -> Path:
     return path.absolute() if path else get_settings().warehouse
 
 
+def _open_read_only(warehouse: Path | None) -> Any:
+    """A read-only connection to the warehouse, or exit 2 with a clear message when it is missing."""
+    from warehouse.db import WarehouseMissingError, connect
+
+    try:
+        return connect(_warehouse(warehouse), read_only=True)
+    except WarehouseMissingError as exc:
+        console.print(f"[red]{exc}")
+        raise typer.Exit(2) from None
+
+
 def _quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -127,7 +138,7 @@ def sql(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
 ) -> None:
     """Run a read-only query against the warehouse."""
-    from warehouse.db import WarehouseMissingError, connect, fetch_frame
+    from warehouse.db import fetch_frame
 
     if query is None or query == "-":
         query = sys.stdin.read()
@@ -136,11 +147,7 @@ def sql(
     if fmt not in ("table", "csv", "json"):
         console.print("[red]--format must be table, csv or json")
         raise typer.Exit(2)
-    try:
-        con = connect(_warehouse(warehouse), read_only=True)
-    except WarehouseMissingError as exc:
-        console.print(f"[red]{exc}")
-        raise typer.Exit(2) from None
+    con = _open_read_only(warehouse)
     try:
         frame = fetch_frame(con, query)
     except Exception as exc:
@@ -167,13 +174,9 @@ def alerts(
 ) -> None:
     """The latest alerts, most severe first."""
     from flows.report import print_alerts
-    from warehouse.db import WarehouseMissingError, connect, fetch_frame, read_sql
+    from warehouse.db import fetch_frame, read_sql
 
-    try:
-        con = connect(_warehouse(warehouse), read_only=True)
-    except WarehouseMissingError as exc:
-        console.print(f"[red]{exc}")
-        raise typer.Exit(2) from None
+    con = _open_read_only(warehouse)
     try:
         frame = fetch_frame(con, read_sql("queries/latest_alerts.sql"), [show_resolved, limit])
     finally:

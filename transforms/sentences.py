@@ -9,11 +9,14 @@ Interface (used by transforms/pipeline.py, quotes, numbers):
 
 How it works. Paragraphs are blank-line separated blocks. Inside a paragraph a single line
 break is a hard break after a short line without final punctuation (a heading) or around a
-list item, and whitespace otherwise. Inside each block one compiled regex finds the
-candidate boundaries (a run of . ! ? … with its closing quotes and brackets, then
-whitespace, the end, or an adjacent opening quote); a few lines of Python decide each
-candidate from the word before it (abbreviation tables in ``transforms.lexicon.abbreviations``)
-and the word after it. Lowercase after the candidate never starts a sentence.
+list item, and whitespace otherwise. One compiled regex finds the candidate boundaries of
+the whole text once (a run of . ! ? … with its closing quotes and brackets, then whitespace,
+the end, an adjacent opening quote, or a capitalised word glued to a lowercase one where
+scraping lost a line break); each block takes its candidates by bisection, and a few lines
+of Python decide each one from the word before it (abbreviation tables in
+``transforms.lexicon.abbreviations``) and the word after it. Lowercase after the candidate
+never starts a sentence. Every backward look is bounded, so the work stays linear in the
+text size. How the rules were measured: docs/sentences.md.
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ class Sentence(NamedTuple):
     end: int
     paragraph_no: int
     role: str
+
+
+# (start, end, paragraph_no, role): a Sentence before it is named.
+_Row = tuple[int, int, int, str]
 
 
 # --- patterns and character tables -------------------------------------------------------
@@ -144,7 +151,7 @@ class _Cands(NamedTuple):
 
 
 def _segment(text: str, lo: int, hi: int, skip: int, para: int, role: str,
-             out: list[Sentence], cands: _Cands) -> None:
+             out: list[_Row], cands: _Cands) -> None:
     """Append the sentences of the block text[lo:hi] (trimmed); search boundaries from skip."""
     s0 = lo
     multiline = text.find("\n", lo, hi) != -1
@@ -231,10 +238,10 @@ def _segment(text: str, lo: int, hi: int, skip: int, para: int, role: str,
             elif before == " " and dots <= 3 and "…" not in term:
                 continue
         if s0 < cut:
-            out.append(Sentence(s0, cut, para, role))
+            out.append((s0, cut, para, role))
         s0 = nxt
     if s0 < hi:
-        out.append(Sentence(s0, hi, para, role))
+        out.append((s0, hi, para, role))
 
 
 # --- blocks, lines and paragraphs ----------------------------------------------------------
@@ -283,7 +290,7 @@ def _next_label(label: str) -> str:
     return str(int(label) + 1) if label.isdigit() else chr(ord(label) + 1)
 
 
-def _block(text: str, lo: int, hi: int, para: int, whole_line: bool, out: list[Sentence],
+def _block(text: str, lo: int, hi: int, para: int, whole_line: bool, out: list[_Row],
            cands: _Cands) -> None:
     """Segment one block text[lo:hi] (trimmed, non-empty): a heading, a list item or body."""
     first = text[lo]
@@ -291,7 +298,7 @@ def _block(text: str, lo: int, hi: int, para: int, whole_line: bool, out: list[S
         if first in "-–":
             dh = _DASH_HEADING.match(text, lo, hi)
             if dh is not None:
-                out.append(Sentence(dh.start(1), dh.end(1), para, "heading"))
+                out.append((dh.start(1), dh.end(1), para, "heading"))
                 if dh.end() < hi:
                     _block(text, dh.end(), hi, para, False, out, cands)
                 return
@@ -317,7 +324,7 @@ def _is_marker_line(text: str, lo: int, hi: int) -> bool:
     return False
 
 
-def _paragraph(text: str, lo: int, hi: int, para: int, out: list[Sentence], cands: _Cands) -> None:
+def _paragraph(text: str, lo: int, hi: int, para: int, out: list[_Row], cands: _Cands) -> None:
     """Segment the paragraph text[lo:hi] (trimmed, non-empty)."""
     if text.find("\n", lo, hi) == -1:
         _block(text, lo, hi, para, True, out, cands)
@@ -353,7 +360,12 @@ def _paragraph(text: str, lo: int, hi: int, para: int, out: list[Sentence], cand
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of ``text`` with exact offsets, paragraph number and role, in order."""
-    out: list[Sentence] = []
+    return [Sentence(*row) for row in _split(text)]
+
+
+def _split(text: str) -> list[_Row]:
+    """split_sentences as plain tuples (the frame builder skips the named tuples)."""
+    out: list[_Row] = []
     found = _candidates(text, 0, len(text))
     cands = _Cands(found, [m.start() for m in found])
     para = 0
@@ -382,19 +394,16 @@ def sentences(documents: pl.DataFrame) -> pl.DataFrame:
     """
     ids = documents.get_column("doc_id").to_list()
     counts: list[int] = []
-    found: list[Sentence] = []
+    found: list[_Row] = []
     texts: list[str] = []
     for text in documents.get_column("text").to_list():
-        sents = split_sentences(text) if text else []
+        sents = _split(text) if text else []
         counts.append(len(sents))
         found.extend(sents)
         texts.extend([text[a:b] for a, b, _, _ in sents])
     if not found:
         return schema.empty("sentences")
-    starts = [s[0] for s in found]
-    ends = [s[1] for s in found]
-    paras = [s[2] for s in found]
-    roles = [s[3] for s in found]
+    starts, ends, paras, roles = zip(*found, strict=True)
     # Documents without sentences are dropped first: exploding an empty list gives a null.
     per_doc = pl.DataFrame({"doc_id": pl.Series(ids, dtype=pl.String),
                             "n": pl.Series(counts, dtype=pl.Int64)}).filter(pl.col("n") > 0)
