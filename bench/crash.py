@@ -2,8 +2,8 @@
 
 Each trial copies a starting warehouse (none, or one holding an earlier run over part of the
 input), starts ``newsledger ingest INBOX --warehouse W`` in its own process group, kills the
-whole group with SIGKILL at a moment aimed at one phase (discover/parse/load, validation,
-alerts and swap, or anywhere), checks that the live file is then exactly the starting state
+whole group with SIGKILL at a moment aimed at one phase (discover and parse, load and derive,
+validation, alerts and swap, or anywhere), checks that the live file is then exactly the starting state
 or exactly the finished run (never anything in between), re-runs to completion and compares
 every table with an uninterrupted run's warehouse: per-table checksums over rows with the run
 bookkeeping columns left out, keys unique, no orphan rows.
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 CORPUS = ROOT / "tests" / "data" / "giveme5w1h"
 NEWSLEDGER = str(Path(sys.executable).parent / "newsledger")
-PHASES = ("load", "validate", "swap", "anywhere")
+PHASES = ("parse", "load", "validate", "swap", "anywhere")
 
 # Columns that say when or by which run a row was written, or where this warehouse keeps a
 # copy: not content. None = the whole table is bookkeeping.
@@ -202,32 +202,50 @@ def _validator_alive(pid: int) -> bool:
 
 @dataclass
 class Observer:
-    """Watches one ingest process: when its stage appears, its validator runs and ends."""
+    """Watches one ingest process from outside: when its stage appears, its first write lands,
+    its validator runs and ends, and the stage is renamed over the live file.
+
+    The first write is seen as the stage's write-ahead log appearing: the stage is closed
+    (checkpointed) after the DDL and parsing does not write, so until the first batch is
+    loaded there is no ``.wal``; it stays until the checkpoint that ends loading and deriving.
+    """
 
     proc: subprocess.Popen[bytes]
     stage: Path
     t0: float = field(default_factory=time.perf_counter)
     stage_at: float | None = None
+    load_at: float | None = None
     validate_at: float | None = None
     validated_at: float | None = None
+    swapped_at: float | None = None
 
     def poll(self) -> None:
         now = time.perf_counter() - self.t0
-        if self.stage_at is None and self.stage.exists():
+        stage_exists = self.stage.exists()
+        if self.stage_at is None and stage_exists:
             self.stage_at = now
+        if self.stage_at is not None and self.load_at is None and self.validate_at is None \
+                and self.stage.with_name(self.stage.name + ".wal").exists():
+            self.load_at = now
         alive = _validator_alive(self.proc.pid)
         if self.validate_at is None and alive:
             self.validate_at = now
         if self.validate_at is not None and self.validated_at is None and not alive:
             self.validated_at = now
+        if self.validated_at is not None and self.swapped_at is None and not stage_exists:
+            self.swapped_at = now
 
     def phase(self) -> str:
+        if self.swapped_at is not None:
+            return "after_swap"
         if self.validated_at is not None:
             return "alerts_swap"
         if self.validate_at is not None:
             return "validate"
+        if self.load_at is not None:
+            return "load_derive"
         if self.stage_at is not None:
-            return "discover_parse_load"
+            return "discover_parse"
         return "startup"
 
 
@@ -250,7 +268,10 @@ def measure_timeline(fx: Fixture) -> dict[str, float]:
     end = time.perf_counter() - obs.t0
     if obs.stage_at is None or obs.validate_at is None or obs.validated_at is None:
         raise RuntimeError(f"could not observe the phases of a run: {obs}")
-    return {"stage_at": obs.stage_at, "validate_at": obs.validate_at, "validated_at": obs.validated_at, "exit_at": end}
+    # Without an observed first write, "parse" and "load" share the stage..validator window.
+    load_at = obs.load_at if obs.load_at is not None else obs.stage_at
+    return {"stage_at": obs.stage_at, "load_at": load_at, "validate_at": obs.validate_at,
+            "validated_at": obs.validated_at, "swapped_at": obs.swapped_at or end, "exit_at": end}
 
 
 @dataclass
@@ -259,9 +280,10 @@ class Trial:
     start_state: str  # empty or earlier
     target: str
     delay_s: float
-    killed_in: str  # phase observed when the kill landed (alerts_swap includes the swap itself)
+    killed_in: str  # phase observed when the kill landed (alerts_swap includes the rename itself)
     exit_before_kill: int | None
     after_kill: str  # start (live file unchanged), final (the run had landed) or BAD
+    stage_left: bool  # a stale stage file was left behind (the re-run discards it)
     rerun_seconds: float
     identical: bool
     problems: list[str]
@@ -277,12 +299,13 @@ def trial(fx: Fixture, no: int, rng: random.Random, target: str, start_state: st
         shutil.copy2(fx.earlier, wh)
     tl = fx.timeline
     # A random moment inside the target phase, measured from the phase's start.
-    window = {"load": (tl["stage_at"], tl["validate_at"]), "validate": (tl["validate_at"], tl["validated_at"]),
+    window = {"parse": (tl["stage_at"], tl.get("load_at", tl["validate_at"])),
+              "load": (tl.get("load_at", tl["stage_at"]), tl["validate_at"]), "validate": (tl["validate_at"], tl["validated_at"]),
               "swap": (tl["validated_at"], tl["exit_at"]), "anywhere": (0.0, tl["exit_at"])}[target]
     delay = rng.uniform(0, max(window[1] - window[0], 0.05))
     proc = _start(fx, wh)
     obs = Observer(proc, stage_path(wh))
-    anchor = {"load": "stage_at", "validate": "validate_at", "swap": "validated_at", "anywhere": None}[target]
+    anchor = {"parse": "stage_at", "load": "load_at" if "load_at" in tl else "stage_at", "validate": "validate_at", "swap": "validated_at", "anywhere": None}[target]
     fire_at: float | None = delay if anchor is None else None
     while proc.poll() is None:
         obs.poll()
@@ -299,6 +322,7 @@ def trial(fx: Fixture, no: int, rng: random.Random, target: str, start_state: st
         killed_in = "finished"
     exit_code = proc.returncode if killed_in == "finished" else None
     # Right after the kill the live file is the starting state or the finished run, nothing else.
+    stage_left = stage_path(wh).exists()
     start_sums = fx.checksums["earlier"] if start_state == "earlier" else None
     final_key = "earlier_final" if start_state == "earlier" else "fresh_final"
     if not wh.exists():
@@ -316,7 +340,7 @@ def trial(fx: Fixture, no: int, rng: random.Random, target: str, start_state: st
     if after == "BAD":
         problems.append("the live file after the kill was neither the starting state nor the finished run")
     return Trial(no=no, start_state=start_state, target=target, delay_s=round(delay, 3), killed_in=killed_in,
-                 exit_before_kill=exit_code, after_kill=after, rerun_seconds=round(rerun, 2),
+                 exit_before_kill=exit_code, after_kill=after, stage_left=stage_left, rerun_seconds=round(rerun, 2),
                  identical=sums == fx.checksums[final_key], problems=problems)
 
 
@@ -353,7 +377,11 @@ def main() -> None:
             "identical_after_rerun": sum(t.identical for t in trials),
             "with_problems": sum(bool(t.problems) for t in trials),
             "killed_in": {p: sum(t.killed_in == p for t in trials) for p in
-                          ("startup", "discover_parse_load", "validate", "alerts_swap", "finished")},
+                          ("startup", "discover_parse", "load_derive", "validate", "alerts_swap", "after_swap",
+                           "finished")},
+            "targets": {p: sum(t.target == p for t in trials) for p in PHASES},
+            "stale_stage_left_after_kill": sum(t.stage_left for t in trials),
+            "load_average_1_5_15m_at_end": [round(x, 2) for x in os.getloadavg()],
             "live_after_kill": {s: sum(t.after_kill == s for t in trials) for s in ("start", "final", "BAD")},
             "start_states": {s: sum(t.start_state == s for t in trials) for s in ("empty", "earlier")},
             "two_fresh_runs_identical": same,
@@ -378,8 +406,16 @@ def _markdown(r: dict[str, Any]) -> str:
         f"- live file right after the kill: {r['live_after_kill']} (start = unchanged, final = the run had landed)",
         f"- phase the kill landed in: {r['killed_in']}",
         f"- starting warehouse: {r['start_states']}; two fresh runs of the same input identical: {r['two_fresh_runs_identical']}",
-        f"- timeline of one run (s): {r['timeline_seconds']}; bench wall time {r['wall_seconds']} s", "",
+        f"- aimed at: {r['targets']}; a stale stage file was left by {r['stale_stage_left_after_kill']} kills "
+        "(the re-run discarded it)",
+        f"- timeline of one run (s): {r['timeline_seconds']}; bench wall time {r['wall_seconds']} s; "
+        f"load average (1/5/15 min) at the end {r['load_average_1_5_15m_at_end']} on 2 cores", "",
+        "| # | start | aimed at | delay s | landed in | live after kill | stage left | re-run s | identical | problems |",
+        "| ---: | --- | --- | ---: | --- | --- | --- | ---: | --- | --- |",
     ]
+    lines += [f"| {t['no']} | {t['start_state']} | {t['target']} | {t['delay_s']} | {t['killed_in']} | {t['after_kill']} | "
+              f"{'yes' if t['stage_left'] else 'no'} | {t['rerun_seconds']} | {'yes' if t['identical'] else 'NO'} | "
+              f"{'; '.join(t['problems']) or 'none'} |" for t in r["details"]]
     return "\n".join(lines) + "\n"
 
 

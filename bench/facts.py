@@ -81,7 +81,7 @@ def run() -> dict[str, Any]:
     t_facts = time.perf_counter() - t0
     # Worst case for the pairwise steps: every article in one story.
     t0 = time.perf_counter()
-    facts(pa.numbers, pa.sentences, docs.with_columns(story_id=pl.lit("all")))
+    one_story, _ = facts(pa.numbers, pa.sentences, docs.with_columns(story_id=pl.lit("all")))
     t_one_story = time.perf_counter() - t0
     fact_of = dict(zip(links["number_id"], links["fact_id"], strict=True))
     status_of = dict(zip(fact_frame["fact_id"], fact_frame["status"], strict=True))
@@ -129,7 +129,10 @@ def run() -> dict[str, Any]:
                    "seconds_facts": round(t_facts, 3), "seconds_numbers": round(t_numbers, 3),
                    "seconds_facts_one_story": round(t_one_story, 3),
                    "facts_over_numbers": round(t_facts / t_numbers, 3) if t_numbers else None,
-                   "alerts": _alerts(fact_frame, links, pa)},
+                   "alerts": _alerts(fact_frame, links, pa),
+                   # Stress: 54 unrelated events wrongly clustered as one story. Every conflict
+                   # or revision here that mixes events is a false alert a bad clustering would cause.
+                   "one_story_status": dict(one_story["status"].value_counts().iter_rows())},
         "sample": _sample(),
     }
 
@@ -174,6 +177,7 @@ def main() -> None:
         f"| pairwise F1 | {res['f1']} |",
         f"| conflicts among labelled facts (false: mixing facts) | {len(res['conflicts_touching_labels'])} ({res['false_conflicts']}) |",
         f"| corpus: facts / consistent / conflict / revised | {res['corpus']['facts']} / {res['corpus']['status'].get('consistent', 0)} / {res['corpus']['status'].get('conflict', 0)} / {res['corpus']['status'].get('revised', 0)} |",
+        f"| stress, all 271 docs as one story: conflict / revised | {res['corpus']['one_story_status'].get('conflict', 0)} / {res['corpus']['one_story_status'].get('revised', 0)} |",
         f"| facts() s, 271 docs in 54 stories / in 1 story / numbers stage s | {res['corpus']['seconds_facts']} / {res['corpus']['seconds_facts_one_story']} / {res['corpus']['seconds_numbers']} |",
         f"| sample articles: statuses | {res['sample']['status']} |",
         "", "| event | labelled | extracted | tp | fp | fn |", "| --- | --- | --- | --- | --- | --- |",

@@ -6,8 +6,8 @@
 - the floor: reading the files' bytes, then one Polars regex pass over them (a sentence-end
   pattern counted over every file), i.e. what any pipeline must at least pay;
 - ``documents()`` (extract + clean), the cost before the sentence stage;
-- sentences: ``transforms.sentences.sentences`` against pySBD and blingfire on the cleaned
-  body text ``documents()`` produces;
+- sentences: ``transforms.sentences.sentences`` against pySBD and blingfire (with offsets,
+  as ours gives, and without: its raw speed) on the cleaned body text ``documents()`` produces;
 - numbers: ``transforms.numbers.numbers`` on our sentences against quantulum3's ``parse``.
 
 pySBD and quantulum3 are too slow for the whole text: they run on the leading documents /
@@ -106,6 +106,9 @@ def measure(articles: int, budget_s: float) -> dict[str, Any]:
     # blingfire asserts on blank input: those documents have no sentences anyway
     _, w, c = _timed(lambda: [blingfire.text_to_sentences_and_offsets(t) for t in texts if t.strip()])
     out["sentences_blingfire"] = _rate(text_mb, w, c)
+    # Without offsets blingfire skips its Python byte-to-char mapping: its raw speed.
+    _, w, c = _timed(lambda: [blingfire.text_to_sentences(t) for t in texts if t.strip()])
+    out["sentences_blingfire_no_offsets"] = _rate(text_mb, w, c)
     import pysbd
 
     seg = pysbd.Segmenter(language="en", clean=False, char_span=False)
@@ -131,6 +134,9 @@ def measure(articles: int, budget_s: float) -> dict[str, Any]:
         "sentences_ours_vs_pysbd": ratio("sentences_ours", "sentences_pysbd", "mb_per_s"),
         "sentences_ours_vs_pysbd_cpu": ratio("sentences_ours", "sentences_pysbd", "mb_per_cpu_s"),
         "sentences_ours_vs_blingfire": ratio("sentences_ours", "sentences_blingfire", "mb_per_s"),
+        "sentences_ours_vs_blingfire_cpu": ratio("sentences_ours", "sentences_blingfire", "mb_per_cpu_s"),
+        "sentences_ours_vs_blingfire_no_offsets_cpu": ratio("sentences_ours", "sentences_blingfire_no_offsets",
+                                                            "mb_per_cpu_s"),
         "numbers_ours_vs_quantulum3": ratio("numbers_ours", "numbers_quantulum3", "mb_per_s"),
         "numbers_ours_vs_quantulum3_cpu": ratio("numbers_ours", "numbers_quantulum3", "mb_per_cpu_s"),
         "floor_vs_documents": ratio("floor", "documents", "mb_per_s"),
@@ -142,7 +148,8 @@ def measure(articles: int, budget_s: float) -> dict[str, Any]:
 def markdown(r: dict[str, Any]) -> str:
     rows = [("floor: read bytes", "read_bytes"), ("floor: one Polars regex pass", "polars_regex_pass"),
             ("floor: total", "floor"), ("extract (read_files)", "extract"), ("documents()", "documents"),
-            ("sentences: ours", "sentences_ours"), ("sentences: blingfire", "sentences_blingfire"),
+            ("sentences: ours", "sentences_ours"), ("sentences: blingfire (with offsets)", "sentences_blingfire"),
+            ("sentences: blingfire (no offsets)", "sentences_blingfire_no_offsets"),
             ("sentences: pySBD (sample)", "sentences_pysbd"), ("numbers: ours", "numbers_ours"),
             ("numbers: quantulum3 (sample)", "numbers_quantulum3")]
     lines = [f"# Side by side on the same text ({r['articles']} articles of the bench corpus)", "",

@@ -41,13 +41,30 @@ def _tree(proc: psutil.Process) -> list[psutil.Process]:
         return [proc]
 
 
-def _tree_rss(proc: psutil.Process) -> int:
+def _label(p: psutil.Process) -> str:
+    """A short name for a process of the tree: its module or script."""
+    try:
+        cmd = p.cmdline()
+    except psutil.Error:
+        return "?"
+    if cmd and cmd[0].endswith("py-spy"):
+        return "py-spy"
+    if "-m" in cmd and cmd.index("-m") + 1 < len(cmd):
+        return cmd[cmd.index("-m") + 1]
+    return Path(cmd[1]).name if len(cmd) > 1 else (cmd[0] if cmd else "?")
+
+
+def _tree_rss(proc: psutil.Process, by_process: dict[str, int] | None = None) -> int:
     total = 0
     for p in _tree(proc):
         try:
-            total += p.memory_info().rss
+            rss = p.memory_info().rss
         except psutil.Error:
-            pass
+            continue
+        total += rss
+        if by_process is not None:
+            name = _label(p)
+            by_process[name] = max(by_process.get(name, 0), rss)
     return total
 
 
@@ -59,21 +76,27 @@ def _kill_tree(proc: psutil.Process) -> None:
             pass
 
 
-def run_measured(args: list[str], env: dict[str, str], timeout: float | None = None) -> tuple[dict[str, Any], float, int]:
+def run_measured(args: list[str], env: dict[str, str], timeout: float | None = None,
+                 by_process: dict[str, int] | None = None) -> tuple[dict[str, Any], float, int]:
     """Run a command, sampling the RSS of its process tree; returns (last JSON line, seconds, peak RSS).
 
+    ``by_process`` (if given) receives each process's own peak RSS, by module or script name.
     The whole tree is killed when ``timeout`` seconds pass (a benchmark must not outlive its slot).
     """
     t0 = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
     ps = psutil.Process(proc.pid)
     peak = 0
+    peak_at = [0.0]  # seconds into the run when the peak was seen, to place it among the stages
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(ps))
+            rss = _tree_rss(ps, by_process)
+            if rss > peak:
+                peak = rss
+                peak_at[0] = time.perf_counter() - t0
             time.sleep(0.1)
 
     t = threading.Thread(target=sample, daemon=True)
@@ -88,7 +111,9 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
         done.set()
         t.join()
     seconds = time.perf_counter() - t0
-    lines = out.strip().splitlines()
+    if by_process is not None:
+        by_process["peak_at_s"] = int(peak_at[0] * 1e6)  # stored in the same units, divided below
+    lines = [ln for ln in out.splitlines() if ln.startswith("{")]  # py-spy, when used, prints too
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"{args} failed ({proc.returncode}): {err[-3000:]}")
     return json.loads(lines[-1]), seconds, peak
@@ -103,7 +128,8 @@ def _stages(summary: dict[str, Any]) -> dict[str, float]:
     return {k: round(got[k], 3) for k in (*STAGES, *sorted(set(got) - set(STAGES))) if k in got}
 
 
-def bench_size(n: int, env: dict[str, str], timeout: float | None = None) -> dict[str, Any]:
+def bench_size(n: int, env: dict[str, str], timeout: float | None = None, profile: bool = False,
+               reruns: bool = True) -> dict[str, Any]:
     corpus = build(n, DEFAULT_OUT / str(n))
     size = corpus_bytes(corpus)
     WORKDIR.mkdir(parents=True, exist_ok=True)
@@ -112,18 +138,33 @@ def bench_size(n: int, env: dict[str, str], timeout: float | None = None) -> dic
         shutil.rmtree(p) if p.is_dir() else p.unlink()
     cmd = [sys.executable, "-m", "bench.ingest_once", str(corpus), str(wh)]
     load0 = os.getloadavg()[0]
-    first, secs, peak = run_measured(cmd, env, timeout)
+    per_proc: dict[str, int] = {}
+    raw = DEFAULT_OUT / f"profile_{n}.txt"
+    spy = [str(Path(sys.executable).parent / "py-spy"), "record", "--subprocesses", "--threads", "--rate", "20",
+           "--format", "raw", "--output", str(raw), "--nonblocking", "--"] if profile else []
+    first, secs, peak = run_measured([*spy, *cmd], env, timeout, per_proc)
+    if profile:  # sampled from outside (py-spy): the run's own figures are barely touched
+        from bench.profile import write_summary
+
+        write_summary(raw, {"articles": n, "rate": 20, "wall_seconds": round(secs, 1),
+                            "load_average": round(os.getloadavg()[0], 2)})
     out: dict[str, Any] = {
         "articles": n, "bytes": size, "status": first["status"], "error": first.get("error"),
         "wall_seconds": round(secs, 2), "flow_seconds": round(first["flow_seconds"], 2),
         "startup_seconds": round(first.get("import_seconds", 0.0), 2),
         "articles_per_s": round(n / secs, 1), "mb_per_s": round(size / 1e6 / secs, 3),
         "flow_mb_per_s": round(size / 1e6 / first["flow_seconds"], 3),
-        "peak_rss_mb": round(peak / 1e6), "stage_seconds": _stages(first), "rows": first["rows"],
+        "peak_rss_mb": round(peak / 1e6),
+        "peak_rss_seen_at_s": round(per_proc.pop("peak_at_s", 0) / 1e6, 1),
+        "peak_rss_mb_by_process": {k: round(v / 1e6) for k, v in sorted(per_proc.items(), key=lambda kv: -kv[1])},
+        "stage_seconds": _stages(first), "rows": first["rows"],
         "files_loaded": first["files_loaded"], "files_quarantined": first["files_quarantined"],
         "load_average_1m_start": round(load0, 2), "load_average_1m_end": round(os.getloadavg()[0], 2),
         "cpus": os.cpu_count(),
     }
+    if not reruns:
+        out["unchanged_rerun_seconds"] = out["changed_1pct_seconds"] = None
+        return out
     if first["status"] != "succeeded" or not wh.exists():
         # Nothing was committed: a re-run would redo everything, so re-run figures would lie.
         out["unchanged_rerun_seconds"] = out["changed_1pct_seconds"] = None
@@ -186,7 +227,8 @@ def markdown(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(sizes: list[int], timeout: float | None = None) -> list[dict[str, Any]]:
+def run(sizes: list[int], timeout: float | None = None, profile: bool = False,
+        reruns: bool = True) -> list[dict[str, Any]]:
     """Benchmark each size, merge into bench/results/ingest.json (by size), rewrite ingest.md."""
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING"}
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -196,7 +238,8 @@ def run(sizes: list[int], timeout: float | None = None) -> list[dict[str, Any]]:
         merged = {r["articles"]: r for r in json.loads(path.read_text(encoding="utf-8"))}
     fresh = []
     for n in sizes:
-        r = bench_size(n, env, timeout)
+        r = bench_size(n, env, timeout, profile and n == min(sizes), reruns)
+        r["profiled"] = profile and n == min(sizes)
         r["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         merged[n] = r
         fresh.append(r)
@@ -210,8 +253,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sizes", type=int, nargs="*", default=[10_000])
     ap.add_argument("--timeout", type=float, default=None, help="kill a run after this many seconds")
+    ap.add_argument("--profile", action="store_true",
+                    help="run the first ingest of the smallest size under py-spy (bench/results/profile.md)")
+    ap.add_argument("--no-reruns", action="store_true", help="first run only (scaling points)")
     args = ap.parse_args()
-    run(args.sizes, args.timeout)
+    run(args.sizes, args.timeout, args.profile, not args.no_reruns)
     print((RESULTS / "ingest.md").read_text(encoding="utf-8"))
 
 

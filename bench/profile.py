@@ -60,7 +60,7 @@ def _frames(stack: str) -> list[tuple[str, str]]:
 
 
 def _ours(file: str) -> bool:
-    return file.startswith(OURS) or any(f"/{d}" in file for d in OURS) and ".venv" not in file
+    return file.startswith(OURS) or (any(f"/{d}" in file for d in OURS) and ".venv" not in file)
 
 
 def summarise(raw: Path) -> dict[str, Any]:
@@ -101,7 +101,7 @@ def summarise(raw: Path) -> dict[str, Any]:
         own = [(f, fl) for f, fl in frames if _ours(fl)]
         cpu_ours[f"{own[-1][0]} ({own[-1][1]})" if own else "(no project frame)"] += n
         lib = "other"
-        for f, fl in reversed(frames):
+        for _f, fl in reversed(frames):
             hit = next((lab for lab, key in LIBS if key in fl), None)
             if hit:
                 lib = hit
@@ -157,6 +157,16 @@ def record(n: int, rate: int, timeout: float) -> tuple[Path, dict[str, Any]]:
                  "load_average": round(os.getloadavg()[0], 2)}
 
 
+def write_summary(raw: Path, meta: dict[str, Any]) -> str:
+    """Summarise a raw py-spy profile into bench/results/profile.json and .md."""
+    s = summarise(raw)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "profile.json").write_text(json.dumps({"meta": meta, **s}, indent=2) + "\n", encoding="utf-8")
+    md = markdown(s, meta)
+    (RESULTS / "profile.md").write_text(md + "\n", encoding="utf-8")
+    return md
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("n", type=int, nargs="?", default=10_000)
@@ -168,12 +178,7 @@ def main() -> None:
         raw, meta = args.raw, {"articles": args.n, "rate": args.rate}
     else:
         raw, meta = record(args.n, args.rate, args.timeout)
-    s = summarise(raw)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "profile.json").write_text(json.dumps({"meta": meta, **s}, indent=2) + "\n", encoding="utf-8")
-    md = markdown(s, meta)
-    (RESULTS / "profile.md").write_text(md + "\n", encoding="utf-8")
-    print(md)
+    print(write_summary(raw, meta))
 
 
 if __name__ == "__main__":

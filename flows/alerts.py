@@ -39,7 +39,12 @@ def _fact_details(con: duckdb.DuckDBPyConnection, fact_id: str) -> dict[str, Any
 
 def _message(check: str, description: str, row: dict[str, Any] | None, count: int | None, details: dict[str, Any]) -> str:
     if row is not None and check.startswith("facts.") and details.get("reports"):
-        values = "; ".join(f"{r['outlet'] or r['doc_id']}: {r['surface']}" for r in details["reports"])
+        by_source: dict[str, list[str]] = {}  # one entry per outlet (or file, when the text names no outlet)
+        for r in details["reports"]:
+            words = by_source.setdefault(r["outlet"] or r.get("file_name") or r["doc_id"], [])
+            if r["surface"] not in words:
+                words.append(r["surface"])
+        values = "; ".join(f"{source}: {', '.join(words)}" for source, words in by_source.items())
         verb = "conflicting reports" if check == "facts.conflict" else "revised over time"
         return f"{row.get('label')}: {verb} ({values})"
     if row is not None:

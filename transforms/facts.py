@@ -5,17 +5,23 @@ Method (rules over the sentence around each mention; docs/facts.md has the detai
 1. Block: mentions of one story with the same kind and unit dimension (measures compare in
    base units, so "3,700 km" and "2,300 miles" meet; counts by unit group, a missing unit
    group joining any).
-2. Key: the predicate class read next to the mention (fled, killed, injured, ...), and a
-   background marker ("other", "already", "last year", "including", a year or month that
-   is not the publication's) split a block into candidate facts; clashing subject
+2. Key: the predicate class read next to the mention (fled, killed, injured, ...; a word's
+   class can depend on the kind: a price "falling" fell, districts "falling" were captured),
+   and a background marker ("other", "already", "last year", "including", a year or month
+   that is not the publication's) split a block into candidate facts; clashing subject
    modifiers (Afghan vs US troops) split further.
-3. Mentions without a predicate join only when their context words overlap (Jaccard) or
-   they name the same uncommon proper noun.
+3. Link: the story's event verb links; so does the same counted thing with the same number
+   ("three short-range missiles" / "three missiles", "770 km" restated weeks later, "more
+   than 11 million" / "11.5 million documents"); else context words overlap (Jaccard) or
+   the same uncommon proper noun.
 4. Before a fact is called a conflict or a revision, its weakly linked mentions (naming a
-   proper noun no other mention names, e.g. another place, or sharing no context word with
-   the rest) are split off when they disagree: a conflict needs mentions that really talk
-   about the same thing, because a false conflict becomes a false alert.
-5. Verdict by interval logic: exact round numbers carry a rounding band, every exact value
+   proper noun no other mention names, e.g. another place, sharing no context word with
+   the rest, a small number without the event verb, a value more than twice off) are split
+   off when they disagree: a false conflict becomes a false alert. Split-off mentions keep
+   their largest agreeing set together.
+5. A background item without a date ("Florida club: 49 killed") joins the one dated
+   background report with the same value and event verb.
+6. Verdict by interval logic: exact round numbers carry a rounding band, every exact value
    a small conversion slack; disagreement that follows publication time is a revision.
 """
 
@@ -290,7 +296,10 @@ def _verdict(ms: list[_Mention]) -> tuple[str, float, float, float | None]:
         if llo <= lhi and all(s[0] <= s[1] for s in steps) and (rising or falling):
             best = next((m.value for m in latest if m.value is not None), None)
             return "revised", llo, lhi, best
-    return "conflict", lo, hi, None
+    # Conflict: no value satisfies every report. Store the span of the reports (ordered, so
+    # analysts can filter on it); the disagreement itself is the status and the alert.
+    bands = [_band(m) for m in ms]
+    return "conflict", min(b[0] for b in bands), max(b[1] for b in bands), None
 
 
 def _finite(x: float) -> float | None:
@@ -459,14 +468,17 @@ def _join_background(parts: list[list[_Mention]], common: set[str]) -> list[list
             return None
         return (ms[0].kind, ms[0].dim, p, v)
 
-    dated = [i for i, ms in enumerate(parts) if ms[0].marker and ms[0].marker not in PHRASE_MARKERS]
-    loose = [i for i, ms in enumerate(parts) if ms[0].marker is None and len({m.source for m in ms}) == 1]
+    keys = [key(ms) for ms in parts]
+    dated = [i for i, ms in enumerate(parts)
+             if keys[i] is not None and ms[0].marker and ms[0].marker not in PHRASE_MARKERS]
+    loose = [i for i, ms in enumerate(parts)
+             if keys[i] is not None and ms[0].marker is None and len({m.source for m in ms}) == 1]
 
     def names(i: int) -> set[str]:
         return set().union(*(m.anchors for m in parts[i])) - common
 
     def pick(i: int, pool: list[int]) -> int | None:
-        hits = [j for j in pool if key(parts[j]) is not None and key(parts[j]) == key(parts[i])]
+        hits = [j for j in pool if keys[j] == keys[i]]
         if len(hits) > 1:
             hits = [j for j in hits if names(i) & names(j)]
         return hits[0] if len(hits) == 1 else None
@@ -691,6 +703,11 @@ def _foreign(m: _Mention, core: list[_Mention], common: set[str]) -> bool:
         return True  # weeks apart: another event of a long story, or a background figure
     if any(c.doc_id == m.doc_id for c in core):
         return True  # one article giving two values: two quantities (or an update), not a conflict
+    small = (_rep(m) or 0.0) / _unit_factor(m)
+    if m.predicate not in EVENT_PREDICATES and abs(small) < _SPECIFIC_VALUE:
+        return True  # "two runs", "five seasons": small numbers without the event verb recur
+    if m.predicate not in EVENT_PREDICATES and all(_far_apart(m, c) for c in core):
+        return True  # "140,000 lb" payload and "5 million pounds" thrust: another quantity
     if m.predicate in EVENT_PREDICATES:
         return not any((m.words & c.words) or (m.anchors & c.anchors) for c in core)
     shares_anchor = bool((m.anchors - common) & core_anchors)

@@ -75,6 +75,9 @@ _NAME_RUN_RE = re.compile(
 )
 _ALPHA_WORD_RE = re.compile(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])")
 _ADVERB_SET = frozenset(VERB_ADVERBS)
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# The next word after only whitespace, as ``_ALPHA_WORD_RE`` would find it.
+_NEXT_WORD_RE = re.compile(r"\s*([A-Za-z]+)(?![\w'’-])")
 
 
 def _first_word_index(phrases: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
@@ -89,15 +92,48 @@ _VERB_FIRST = _first_word_index(_VERB_FORMS)
 _SOURCE_FIRST = _first_word_index(SOURCE_PHRASES)
 _VERB_FIRST.update({k: v for k, v in _SOURCE_FIRST.items() if k not in _VERB_FIRST})
 _SOURCE_SET = frozenset(SOURCE_PHRASES)
+
+
+def _trie_pattern(words: Sequence[str]) -> str:
+    """A regex alternation of ``words`` shaped as a trie, so that the engine compares a few
+    characters at each position instead of trying every word in turn."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return build(trie)
+
+
+# A word that can start a speech verb (exact case) or a source phrase (any case).
+_VERB_START_RE = re.compile(
+    r"(?<![\w'’-])(?:" + _trie_pattern(list(_VERB_FIRST))
+    + r"|(?ai:" + _trie_pattern(list(_SOURCE_FIRST)) + r"))(?![\w'’-])"
+)
 _WORD_RE = re.compile(r"[^\W\d_][\w.'’-]*|\d[\w.,]*")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _MASK = "#"
 _DASH_CREDIT_RE = re.compile(r"[^#\n]{0,80}?\s[–—-]\s+([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){1,3})\s*$")
-_MALE_TITLES = r"\b(?:" + "|".join(W.MALE_TITLES) + r")\.?\s+"
-_FEMALE_TITLES = r"\b(?:" + "|".join(W.FEMALE_TITLES) + r")\.?\s+"
-_GENDER_CUE = (
+# Gender cues around one surname: a title before it ("Mr. John Smith", "Queen Elizabeth")
+# and "said he" after it ("Smith told reporters he"), found from the surname's occurrences.
+_MALE_TITLES = frozenset(W.MALE_TITLES)
+_FEMALE_TITLES = frozenset(W.FEMALE_TITLES)
+_TITLE_ENDINGS = tuple(sorted(_MALE_TITLES | _FEMALE_TITLES))
+_CAP_WORD_RE = re.compile(r"[A-Z][\w'’-]*")
+_CAP_WORD_SPACE_RE = re.compile(r"[A-Z][\w'’-]*\s+")
+_GENDER_FOLLOW = (
     r"\s+(?:[a-z]+\s+){0,3}?(?:" + "|".join(W.GENDER_CUE_VERBS) + r")\s+(?:that\s+)?(he|she)\b"
 )
+_GENDER_FOLLOW_RE = re.compile(_GENDER_FOLLOW, re.I)
 # Words after which an -s form is still a verb ("and says", "he says", "also notes").
 _VERB_LEFT_OK = (
     W.PERSON_PRONOUNS | W.THING_PRONOUNS | W.SHARED_SUBJECT_LINKS | frozenset(VERB_ADVERBS)
@@ -109,6 +145,19 @@ SCARE_QUOTE_WORDS = 2
 RECENT_PERSON_CHARS = 400  # how far back "he said" looks for a named person nobody quoted  # quotes of this many words or fewer are partial wherever they stand
 _CLOSERS_AFTER = frozenset(" \t\n.,;:!?)]}—–-…'’\"”»")
 _SPELLING = [(re.compile(p), r) for p, r in W.SPELLING_RULES]
+_SPACES_RE = re.compile(r"\s+")
+_DATELINE_DASH_RE = re.compile(r"\s(?:—|–|--|-)\s")
+_AUX_RE = {a: re.compile(r"(?<![\w'’-])" + re.escape(a) + r"(?![\w'’-])") for a in W.AUXILIARIES}
+_WHO_RE = re.compile(r"(?:,\s*)?\bwho(?:\s+\w+ly)?\s*$")
+_AFTER_CUT_RE = re.compile(r"(?<=[^A-Z][a-z])[.!?](?:\s|$)|[;#\n]")
+_LEFT_BOUNDARY_RE = re.compile(r"[#;:\n]|\bthat\b")
+_PREPOSITION_SPLIT_RE = re.compile(r"\s(?:of|to|for|at|in|with|from)\s")
+_HEAD_RE = {h: re.compile(r"\b" + re.escape(h) + r"\b", re.I) for h in W.ORG_HEADS}
+_NONSPACE_RE = re.compile(r"\S+")
+_MENTION_WORD_RE = re.compile(r"[\w'’.-]+")
+_TRAILING_WORD_RE = re.compile(r"([\w.]+)$")
+_LOWER_START_RE = re.compile(r"[a-z]")
+_TOKEN_RE = re.compile(r"[^\W_]+")
 
 
 # --------------------------------------------------------------------------------------
@@ -228,7 +277,11 @@ def _find_single_close(text: str, j: int, line_end: int, opener: str) -> int | N
 
 
 def _line_ends(text: str) -> list[int]:
-    ends = [m.start() for m in re.finditer("\n", text)]
+    ends = []
+    i = text.find("\n")
+    while i >= 0:
+        ends.append(i)
+        i = text.find("\n", i + 1)
     ends.append(len(text))
     return ends
 
@@ -260,13 +313,13 @@ def _is_cap(w: str) -> bool:
 
 def _clean(s: str) -> str:
     s = s.strip(" \t\n,;:–—-'\"“”‘’")
-    s = re.sub(r"\s+", " ", s)
+    s = _SPACES_RE.sub(" ", s)
     return s.rstrip(".") if not s.endswith((" Jr.", " Sr.")) else s
 
 
 def _np(chunk: str) -> _Raw | None:
     """Parse a speaker phrase (no commas) into name/description, pronoun or plain phrase."""
-    chunk = _clean(re.split(r"\s(?:—|–|--|-)\s", chunk)[-1])  # drop a dateline "NEW YORK — "
+    chunk = _clean(_DATELINE_DASH_RE.split(chunk)[-1])  # drop a dateline "NEW YORK — "
     words = _words(chunk)
     while len(words) > 1 and words[0].lower() in W.CLAUSE_OPENERS and words[0].lower() not in W.DETERMINERS:
         chunk = chunk[chunk.find(words[0]) + len(words[0]):].strip(" ,")
@@ -279,7 +332,9 @@ def _np(chunk: str) -> _Raw | None:
     aux = next((w for w in words[1:] if w.lower() in W.AUXILIARIES), None)
     if aux is not None:
         # "The terrorist group did not name ... but claimed": the subject ends at the verb.
-        cut = re.search(r"(?<![\w'’-])" + re.escape(aux) + r"(?![\w'’-])", chunk)
+        cut = _AUX_RE[aux.lower()].search(chunk) if aux == aux.lower() else re.search(
+            r"(?<![\w'’-])" + re.escape(aux) + r"(?![\w'’-])", chunk
+        )
         return _np(chunk[:cut.start()]) if cut else None
     if first in W.DETERMINERS:
         # "his representative Holly Baird": a description ending in a name (not "the adviser
@@ -362,7 +417,7 @@ def _strip_titles(run: list[str]) -> list[str]:
 
 def _subject_before(ctx: str) -> _Raw | None:
     """Subject of a verb, from the text before it (already cut at the previous boundary)."""
-    who = re.search(r"(?:,\s*)?\bwho(?:\s+\w+ly)?\s*$", ctx)
+    who = _WHO_RE.search(ctx)
     if who:
         # "... criticism from Facebook investor Sean Parker who said": the name before "who".
         return _trailing_name(ctx[:who.start()])
@@ -449,7 +504,7 @@ def _join_desc(a: str | None, b: str | None) -> str | None:
 
 def _subject_after(ctx: str) -> _Raw | None:
     """Inverted subject: the phrase after the verb ("said analyst Atta Noori in Kabul")."""
-    ctx = re.split(r"(?<=[^A-Z][a-z])[.!?](?:\s|$)|[;#\n]", ctx, maxsplit=1)[0]
+    ctx = _AFTER_CUT_RE.split(ctx, maxsplit=1)[0]
     head, _, rest = ctx.partition(",")
     words = _words(head)
     cut = len(words)
@@ -496,52 +551,75 @@ def _verbs(masked: str, lo: int, hi: int) -> list[_Verb]:
     return out
 
 
-def _is_plural_noun(masked: str, words: list[tuple[int, int, str]], k: int) -> bool:
+def _prev_word(masked: str, pos: int) -> tuple[int, int, str] | None:
+    """The word (an ``_ALPHA_WORD_RE`` match) ending before ``pos`` with only whitespace
+    between, else None."""
+    j = pos
+    while j > 0 and masked[j - 1].isspace():
+        j -= 1
+    i = j
+    while i > 0 and masked[i - 1] in _ASCII_LETTERS:
+        i -= 1
+    if i == j or (i > 0 and _is_word_char(masked[i - 1])):
+        return None
+    if j < len(masked) and _is_word_char(masked[j]):
+        return None
+    return i, j, masked[i:j]
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_'’-"
+
+
+def _is_plural_noun(masked: str, ws: int, we: int) -> bool:
     """An -s form ("reports", "states", "notes") is a noun after a determiner or when a verb
     follows it ("press reports said", "Reports say")."""
-    if k > 0:
-        _ps, pe, pw = words[k - 1]
-        if not masked[pe:words[k][0]].strip() and pw.lower() in W.DETERMINERS:
-            return True
-    if k + 1 < len(words):
-        ns, _ne, nw = words[k + 1]
-        if not masked[words[k][1]:ns].strip() and (
-            nw in _VERB_FIRST or nw.lower() in W.AUXILIARIES
-        ):
+    prev = _prev_word(masked, ws)
+    if prev is not None and prev[2].lower() in W.DETERMINERS:
+        return True
+    nxt = _NEXT_WORD_RE.match(masked, we)
+    if nxt is not None:
+        nw = nxt.group(1)
+        if nw in _VERB_FIRST or nw.lower() in W.AUXILIARIES:
             return True
     return False
 
 
 @functools.lru_cache(maxsize=4)
 def _all_verbs(masked: str) -> tuple[list[int], list[_Verb]]:
-    """Every speech verb of a (masked) document, found once by a word scan."""
-    words = [(m.start(), m.end(), m.group()) for m in _ALPHA_WORD_RE.finditer(masked)]
+    """Every speech verb of a (masked) document.
+
+    One C-level regex pass finds the words a speech verb or source phrase can start with;
+    only those few are checked for the rest of their phrase, an -s noun reading and the
+    adverbs before them ("also said"), word by word around the hit.
+    """
     out: list[_Verb] = []
-    for k, (ws, _we, w) in enumerate(words):
-        lw = w.lower()
-        phrases = _VERB_FIRST.get(w) or (_SOURCE_FIRST.get(lw) if lw != w else None)
-        if not phrases:
-            continue
+    for m in _VERB_START_RE.finditer(masked):
+        ws, we = m.span()
+        w = m.group()
+        phrases = _VERB_FIRST.get(w) or _SOURCE_FIRST[w.lower()]
         end = -1
         for phrase in phrases:  # longest first
-            if all(
-                k + j < len(words) and words[k + j][2].lower() == phrase[j]
-                and not masked[words[k + j - 1][1]:words[k + j][0]].strip()
-                for j in range(1, len(phrase))
-            ):
-                end = words[k + len(phrase) - 1][1]
+            pos = we
+            for part in phrase[1:]:
+                nxt = _NEXT_WORD_RE.match(masked, pos)
+                if nxt is None or nxt.group(1).lower() != part:
+                    break
+                pos = nxt.end()
+            else:
+                end = pos
                 verb = " ".join(phrase)
                 break
         if end < 0:
             continue
-        if verb.endswith("s") and not verb.endswith("ss") and _is_plural_noun(masked, words, k):
+        if verb.endswith("s") and not verb.endswith("ss") and _is_plural_noun(masked, ws, we):
             continue  # "press reports said", "the reports": a noun, not a verb
         start = ws
-        j = k - 1
-        while j >= 0 and k - j <= 2 and words[j][2] in _ADVERB_SET and ws - words[j][1] < 40 \
-                and not masked[words[j][1]:start].strip():
-            start = words[j][0]
-            j -= 1
+        for _ in range(2):
+            prev = _prev_word(masked, start)
+            if prev is None or prev[2] not in _ADVERB_SET or ws - prev[1] >= 40:
+                break
+            start = prev[0]
         out.append(_Verb(start, end, verb))
     return [v.start for v in out], out
 
@@ -588,7 +666,7 @@ def _verb_subject(
         return _subject_after(masked[v.end:hi])
     # Left boundary: the previous quote, clause mark, "that" or another verb.
     left = lo
-    for m in re.finditer(r"[#;:\n]|\bthat\b", masked[lo:v.start]):
+    for m in _LEFT_BOUNDARY_RE.finditer(masked[lo:v.start]):
         left = lo + m.end()
     prev_verb: _Verb | None = None
     for u in _verbs(masked, left, v.start):
@@ -625,36 +703,112 @@ def _verb_subject(
 # --------------------------------------------------------------------------------------
 
 
+def _is_word_char_re(ch: str) -> bool:
+    """``\\w`` of a str pattern."""
+    return ch.isalnum() or ch == "_"
+
+
+def _at_word_boundary(text: str, i: int) -> bool:
+    before = i > 0 and _is_word_char_re(text[i - 1])
+    after = i < len(text) and _is_word_char_re(text[i])
+    return before != after
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Every start of ``word`` in ``text`` (overlaps included), by C-level search."""
+    out: list[int] = []
+    i = text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
+
+
+def _titles_before(text: str, pos: int) -> list[tuple[int, int, str]]:
+    """Titles that a run of capitalised words links to the word at ``pos``: (start, end of
+    the title with its dot and space, "m"/"f"), walking back word by word."""
+    out: list[tuple[int, int, str]] = []
+    while True:
+        q = pos
+        while q > 0 and text[q - 1].isspace():
+            q -= 1
+        if q == pos or q == 0:
+            return out
+        i = q
+        while i > 0 and not text[i - 1].isspace():
+            i -= 1
+        token = text[i:q]
+        bare = token[:-1] if token.endswith(".") else token
+        for title in _MALE_TITLES | _FEMALE_TITLES if bare.endswith(_TITLE_ENDINGS) else ():
+            start = q - len(token) + len(bare) - len(title)
+            if bare.endswith(title) and (start == 0 or not _is_word_char_re(text[start - 1])):
+                out.append((start, pos, "m" if title in _MALE_TITLES else "f"))
+        if not _CAP_WORD_RE.fullmatch(token):
+            return out
+        pos = i
+
+
+def _title_chain_end(text: str, pos: int, surname: str) -> int | None:
+    """End of ``surname`` when it follows a title at ``pos`` after capitalised words only
+    ("Mr. John Smith"); the furthest such end, as a greedy pattern would match."""
+    end: int | None = None
+    n = len(surname)
+    while True:
+        if text.startswith(surname, pos) and _at_word_boundary(text, pos + n):
+            end = pos + n
+        m = _CAP_WORD_SPACE_RE.match(text, pos)
+        if m is None:
+            return end
+        pos = m.end()
+
+
 class _Context:
     def __init__(self, text: str) -> None:
         self.text = text
         self.last_person: str | None = None
         self.last_org: str | None = None
         self.people: list[tuple[str, str | None]] = []  # (name, description), in order
-        self._full_names: dict[str, set[str]] | None = None
-        self._genders: dict[str, str | None] = {}
+        self._people_names: set[str] = set()
+        self._full_names: dict[str, set[str]] = {}  # by lone word
+        self._genders: dict[str, str | None] = {}  # by surname
+        self._lower: str | None = None
         self.last_quoted_person: str | None = None
 
-    def full_names(self) -> dict[str, set[str]]:
-        """Surname -> full names (two to four capitalised words) seen in the text."""
-        if self._full_names is None:
-            found: dict[str, set[str]] = defaultdict(set)
-            given: dict[str, set[str]] = defaultdict(set)
-            for m in _NAME_RUN_RE.finditer(self.text):
-                for run in _cap_runs(m.group().split()):
-                    name = _strip_titles(run)
-                    if 2 <= len(name) <= 4 and not any(
-                        w.lower() in W.NOT_NAMES or w.lower() in W.ORG_HEADS for w in name
-                    ):
-                        found[name[-1]].add(" ".join(name))
-                        given[name[0]].add(" ".join(name))
-            # A lone word that is no full name's last word may be a family name written
-            # first ("Hua" for Hua Chunying).
-            for first, names in given.items():
-                if first not in found:
-                    found[first] = names
-            self._full_names = found
-        return self._full_names
+    def full_names(self, word: str) -> set[str]:
+        """Full names (two to four capitalised words) of the text ending with ``word``; when
+        none does, those starting with it (a family name written first: "Hua" for Hua
+        Chunying).
+
+        Name runs never cross a line break, so only the lines holding ``word`` are scanned.
+        """
+        if word not in self._full_names:
+            text = self.text
+            found: set[str] = set()
+            given: set[str] = set()
+            seen: set[str] = set()  # a name recurs through an article: parse it once
+            line_start = -1
+            for i in _occurrences(text, word):
+                if i < line_start:
+                    continue
+                lo = text.rfind("\n", 0, i) + 1
+                hi = text.find("\n", i)
+                hi = len(text) if hi < 0 else hi
+                line_start = hi  # the next occurrence on this line is already covered
+                for run_text in _NAME_RUN_RE.findall(text, lo, hi):
+                    if run_text in seen:
+                        continue
+                    seen.add(run_text)
+                    for run in _cap_runs(run_text.split()):
+                        name = _strip_titles(run)
+                        if 2 <= len(name) <= 4 and not any(
+                            w.lower() in W.NOT_NAMES or w.lower() in W.ORG_HEADS for w in name
+                        ):
+                            if name[-1] == word:
+                                found.add(" ".join(name))
+                            if name[0] == word:
+                                given.add(" ".join(name))
+            self._full_names[word] = found or given
+        return self._full_names[word]
 
     def resolve(self, raw: _Raw, pos: int) -> tuple[str | None, str | None]:
         if raw.kind == "pronoun":
@@ -670,7 +824,7 @@ class _Context:
         if raw.kind == "name":
             name = raw.speaker
             if len(name.split()) == 1:
-                full = {n for n in self.full_names().get(name, set()) if n != name}
+                full = {n for n in self.full_names(name) if n != name}
                 # "North Korea Shinzo Abe" (a run across two names) yields to "Shinzo Abe".
                 full = {n for n in full if not any(n != m and n.endswith(" " + m) for m in full)}
                 if len(full) == 1:
@@ -679,7 +833,7 @@ class _Context:
         return self._resolve_np(raw.speaker, pos)
 
     def _resolve_np(self, np: str, pos: int) -> tuple[str | None, str | None]:
-        head_part = re.split(r"\s(?:of|to|for|at|in|with|from)\s", np, maxsplit=1)[0]
+        head_part = _PREPOSITION_SPLIT_RE.split(np, maxsplit=1)[0]
         words = _words(head_part)
         head = words[-1].lower() if words else ""
         if head in W.DOCUMENT_NOUNS and len(words) <= 3:
@@ -701,12 +855,12 @@ class _Context:
         return np, None
 
     def _fuller_mention(self, head: str, pos: int) -> str | None:
-        for m in reversed(list(re.finditer(r"\b" + re.escape(head) + r"\b", self.text[:pos], re.I))):
+        for m in reversed(list(_HEAD_RE[head].finditer(self.text, 0, pos))):
             words: list[str] = []
             j = m.start()
-            for w in reversed(re.findall(r"\S+", self.text[max(0, j - 120):j])):
+            for w in reversed(_NONSPACE_RE.findall(self.text, max(0, j - 120), j)):
                 lw = w.lower().strip()
-                if not re.fullmatch(r"[\w'’.-]+", w) or lw in W.STOPWORDS or lw in _FUNCTION:
+                if not _MENTION_WORD_RE.fullmatch(w) or lw in W.STOPWORDS or lw in _FUNCTION:
                     break
                 words.append(w)
                 if len(words) >= 5:
@@ -717,20 +871,54 @@ class _Context:
         return None
 
     def _gender(self, name: str) -> str | None:
-        """"m", "f" or None, from honorifics and the pronouns that follow the name."""
-        if name not in self._genders:
-            surname = re.escape(name.split()[-1])
+        """"m", "f" or None, from honorifics and the pronouns that follow the name.
+
+        Two votes per "Mr./Mrs. ... Surname" and one per "Surname [up to three words] said
+        he/she". Both are looked for around the surname's occurrences only (C-level search),
+        not by a pattern per name over the whole text.
+        """
+        surname = name.split()[-1]
+        if surname not in self._genders:
+            text = self.text
+            n = len(surname)
             votes = {"m": 0, "f": 0}
-            for g, titles in (("m", _MALE_TITLES), ("f", _FEMALE_TITLES)):
-                pattern = titles + r"(?:[A-Z][\w'’-]*\s+)*" + surname + r"\b"
-                votes[g] += 2 * len(re.findall(pattern, self.text))
-            follow = r"\b" + surname + _GENDER_CUE
-            for pronoun in re.findall(follow, self.text, re.I):
+            titles: set[tuple[int, int, str]] = set()
+            for i in _occurrences(text, surname):
+                if _at_word_boundary(text, i + n):
+                    titles.update(_titles_before(text, i))
+            for g in ("m", "f"):
+                last_end = -1
+                for t_start, t_end, t_gender in sorted(titles):
+                    if t_gender != g or t_start < last_end:
+                        continue
+                    end = _title_chain_end(text, t_end, surname)
+                    if end is not None:
+                        votes[g] += 2
+                        last_end = end
+            for pronoun in self._gender_follow(surname):
                 votes["m" if pronoun.lower() == "he" else "f"] += 1
-            self._genders[name] = (
+            self._genders[surname] = (
                 None if votes["m"] == votes["f"] else ("m" if votes["m"] > votes["f"] else "f")
             )
-        return self._genders[name]
+        return self._genders[surname]
+
+    def _gender_follow(self, surname: str) -> list[str]:
+        """The he/she of every "Surname [up to three words] said he" (any case)."""
+        if self._lower is None:
+            self._lower = self.text.lower()
+        if len(self._lower) != len(self.text) or len(surname.lower()) != len(surname):
+            # lower() changed some lengths, offsets would not line up: plain pattern.
+            return re.findall(r"\b" + re.escape(surname) + _GENDER_FOLLOW, self.text, re.I)
+        out: list[str] = []
+        last_end = -1
+        for i in _occurrences(self._lower, surname.lower()):
+            if i < last_end or not _at_word_boundary(self.text, i):
+                continue
+            m = _GENDER_FOLLOW_RE.match(self.text, i + len(surname))
+            if m is not None:
+                out.append(m.group(1))
+                last_end = m.end()
+        return out
 
     def _recent_person(self, pos: int, avoid: str) -> str | None:
         """Last person named in the few sentences before ``pos`` (nobody has been quoted)."""
@@ -752,7 +940,7 @@ class _Context:
         """Record who spoke, for later pronouns and short descriptions."""
         if speaker is None:
             return
-        is_person = speaker in {p for p, _ in self.people} or (raw is not None and (
+        is_person = speaker in self._people_names or (raw is not None and (
             (raw.kind == "name" and len(speaker.split()) >= 2)
             or (raw.kind == "pronoun" and raw.speaker in ("he", "she", "him", "her"))
             or (raw.kind == "np" and description is not None)
@@ -760,6 +948,7 @@ class _Context:
         if is_person:
             self.last_person = speaker
             self.people.append((speaker, description))
+            self._people_names.add(speaker)
             if quoted:
                 self.last_quoted_person = speaker
         else:
@@ -912,7 +1101,7 @@ def _ends_sentence(masked: str, start: int, end: int) -> bool:
 def _is_abbreviation(masked: str, dot: int) -> bool:
     if masked[dot] != ".":
         return False
-    m = re.search(r"([\w.]+)$", masked[max(0, dot - 12):dot])
+    m = _TRAILING_WORD_RE.search(masked[max(0, dot - 12):dot])
     if not m:
         return False
     word = m.group(1)
@@ -925,7 +1114,7 @@ def _ends_open(text: str, masked: str, s: int, e: int, c: int) -> bool:
     if inner[-1:] in tuple(",?!…—–-"):
         return True
     after = masked[c + 1:c + 40].lstrip()
-    return after[:1] in (",", "—", "–") or bool(re.match(r"[a-z]", after))
+    return after[:1] in (",", "—", "–") or bool(_LOWER_START_RE.match(after))
 
 
 def _is_title(quoted: str) -> bool:
@@ -996,7 +1185,7 @@ MAX_BLOCK = 500  # words carried by more quotes than this block nothing
 
 def _norm_tokens(text: str) -> list[str]:
     out: list[str] = []
-    for w in re.findall(r"[^\W_]+", text.lower()):
+    for w in _TOKEN_RE.findall(text.lower()):
         for pat, rep in _SPELLING:
             w = pat.sub(rep, w)
         out.append(w)

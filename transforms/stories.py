@@ -75,7 +75,7 @@ DECAY_DAYS = 3.0
 WINDOW_DAYS = 730.0          # documents further apart are never linked directly (a bound on work)
 MERGE_THRESHOLD = 0.06       # average-linkage (decayed) cosine at which clustering stops
 CANDIDATE_MAX_DF = 100       # terms in more documents do not propose pairs (they still count)
-CANDIDATE_TERMS = 30         # heaviest rare terms of a document that propose pairs
+CANDIDATE_TERMS = 40         # heaviest rare terms of a document that propose pairs
 
 _DOC_COLUMNS = ("doc_id", "title", "subtitle", "text", "outlet", "published_at", "duplicate_of", "story_id")
 
@@ -312,7 +312,8 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
         ])
         .unique(["i", "j"])
     )
-    vec = terms.select("idx", "term", "w")
+    # Integer term keys: the join below is the costly step, and joins on integers are faster.
+    vec = terms.select("idx", pl.col("term").hash(seed=_HASH_SEED).alias("term"), "w")
     return (
         cand.join(vec.rename({"idx": "i"}), on="i")
         .join(vec.rename({"idx": "j", "w": "wj"}), on=["j", "term"])

@@ -2,6 +2,7 @@
 select
     d.outlet,
     n.doc_id,
+    regexp_extract(d.source_path, '[^/]+$') as file_name,
     n.number_id,
     n.sentence_no,
     n.surface,

@@ -63,7 +63,7 @@ NUMBERS = [
 FACTS = [
     (f"{STORY}:troops", "Afghan troops fled", "troops", 4, 4, 3, 1037.0, 1037.0, 1037.0, "consistent",
      ["d1:0", "d2:0", "d3:0", "d4:0"]),
-    (f"{STORY}:killed", "people killed", "people", 2, 2, 2, 35.0, 25.0, None, "conflict", ["d1:1", "d2:1"]),
+    (f"{STORY}:killed", "people killed", "people", 2, 2, 2, 25.0, 35.0, None, "conflict", ["d1:1", "d2:1"]),
     (f"{STORY}:displaced", "families displaced", "families", 2, 2, 2, 540.0, 660.0, 600.0, "revised",
      ["d3:1", "d5:0"]),
 ]

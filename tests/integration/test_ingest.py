@@ -136,3 +136,35 @@ def test_missing_input_path_is_a_clear_error(run_ingest, tmp_path: Path) -> None
 
     with pytest.raises(InputPathError, match="no such file or folder"):
         run_ingest(tmp_path / "nope")
+
+
+CONTRADICTION = """Afghan troops flee Taliban fighters into Tajikistan
+
+KABUL, July 5 (Reuters) - About 300 Afghan government troops fled into neighbouring Tajikistan
+on Monday after overnight clashes with the Taliban, Tajikistan's national security committee said,
+as the insurgents seized more districts in northern Afghanistan.
+
+The Afghan troops crossed the border in Badakhshan province to save their lives, the committee
+said in a statement, adding that the Taliban now control most of the border with Tajikistan.
+"""
+
+
+def test_late_contradicting_article_joins_its_story_and_raises_one_conflict(
+        run_ingest, sample_copy: Path, tmp_path: Path) -> None:
+    wh = tmp_path / "wh" / "newsledger.duckdb"
+    assert run_ingest(sample_copy, warehouse=wh).status == "succeeded"
+    (story_id,) = query(wh, "select story_id from stories")[0]
+    (sample_copy / "late_report.txt").write_text(CONTRADICTION, encoding="utf-8")
+    summary = run_ingest(sample_copy, warehouse=wh)
+    assert summary.status == "succeeded"  # a conflict is an alert, never a failed run
+    assert (summary.files_loaded, summary.files_skipped) == (1, 5)
+    late_doc = query(wh, "select doc_id from documents where source_path like '%late_report.txt'")[0][0]
+    assert query(wh, "select story_id from documents where doc_id = ?", [late_doc])[0][0] == story_id
+    conflicts = query(wh, """select a.subject, f.low, f.high from alerts a join facts f on f.fact_id = a.subject
+                             where a.check_name = 'facts.conflict' and not a.is_resolved""")
+    assert len(conflicts) == 1, conflicts
+    fact_id, low, high = conflicts[0]
+    assert high is None or low <= high  # a conflict stores the span of its reports (null = unbounded)
+    surfaces = {r[0] for r in query(wh, """select n.surface from fact_mentions m join numbers n using (number_id)
+                                           where m.fact_id = ?""", [fact_id])}
+    assert "About 300" in surfaces and "1,037" in surfaces, surfaces

@@ -166,7 +166,9 @@ def test_facts_sample_lists_troop_district_and_time_span_facts_per_outlet() -> N
     troops = [lab for lab in labels if "troops" in lab and "fled" in lab]
     districts = [lab for lab in labels if "district" in lab]
     spans = multi.filter(pl.col("kind") == "duration")
-    assert troops and districts and spans.height >= 1, labels
+    assert troops, labels
+    assert districts, labels
+    assert spans.height >= 1, labels
     assert set(multi["status"]) == {"consistent"}
     # The time span: "20-year", "20 years", "nearly two decades" in one fact, about 20 years.
     span = f.filter(pl.col("fact_id") == spans["fact_id"][0]).row(0, named=True)
@@ -374,7 +376,7 @@ def test_facts_syndicated_copy_counts_once(other: str | None, status: str, n_sou
     ],
 )
 def test_facts_same_thing_same_number(a_text: str, b_text: str, b_when: datetime, joined: bool) -> None:
-    f, links, nums = _story([("a", T0, None, a_text), ("b", b_when, None, b_text)])
+    f, _, _ = _story([("a", T0, None, a_text), ("b", b_when, None, b_text)])
     assert "conflict" not in set(f["status"])
     assert (f.height == 1) is joined, f.select("label", "n_mentions")
 
