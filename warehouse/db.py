@@ -151,5 +151,12 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
 
 
 def fetch_frame(con: duckdb.DuckDBPyConnection, query: str, params: list[object] | None = None) -> pl.DataFrame:
-    """Run a query and return its result as a Polars frame."""
-    return con.sql(query, params=params or None).pl()
+    """Run a query and return its result as a Polars frame.
+
+    Time zone-aware columns come back in UTC whatever the session's zone (DuckDB hands them in
+    its ``TimeZone`` setting, e.g. ``Etc/UTC``), so frames from the warehouse and frames built
+    in code always share one dtype.
+    """
+    frame = con.sql(query, params=params or None).pl()
+    aware = [n for n, t in frame.schema.items() if isinstance(t, pl.Datetime) and t.time_zone not in (None, "UTC")]
+    return frame.with_columns(pl.col(aware).dt.convert_time_zone("UTC")) if aware else frame
