@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -65,7 +66,12 @@ _TELL_FORMS = frozenset(f for f in _VERB_FORMS if f.startswith(("told", "tell"))
 _DOUBLE_MARK_RE = re.compile(
     "[" + re.escape(W.DOUBLE_OPEN + W.DOUBLE_CLOSE + W.DOUBLE_EITHER) + "]"
 )
-_SINGLE_OPEN_RE = re.compile("[" + re.escape(W.SINGLE_OPEN + W.SINGLE_EITHER) + "]")
+_SINGLE_MARKS = "[" + re.escape(W.SINGLE_OPEN + W.SINGLE_EITHER) + "]"
+# The mark first, so that the engine jumps from mark to mark; then the character before it.
+_SINGLE_OPENER_RE = re.compile(
+    _SINGLE_MARKS + "(?<=[" + re.escape(W.OPENING_CONTEXT) + "]" + _SINGLE_MARKS + r")(?=[^\W\d_])"
+)
+_SINGLE_OPENER_AT_START_RE = re.compile(_SINGLE_MARKS + r"(?=[^\W\d_])")
 # Two or more capitalised words separated by single spaces (particles allowed): name runs.
 _NAME_WORD = r"(?:(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Lt|Col|Sen|Rep|Gov|Prof)\.|[A-Z][\w'’-]*)"
 _NAME_RUN_RE = re.compile(
@@ -92,6 +98,21 @@ _VERB_FIRST = _first_word_index(_VERB_FORMS)
 _SOURCE_FIRST = _first_word_index(SOURCE_PHRASES)
 _VERB_FIRST.update({k: v for k, v in _SOURCE_FIRST.items() if k not in _VERB_FIRST})
 _SOURCE_SET = frozenset(SOURCE_PHRASES)
+
+
+def _phrase_table(
+    index: dict[str, list[tuple[str, ...]]],
+) -> dict[str, list[tuple[tuple[str, ...], str, bool]]]:
+    """First word -> (remaining words, phrase, is an -s form), longest phrase first."""
+    return {
+        first: [(p[1:], " ".join(p), " ".join(p).endswith("s") and not " ".join(p).endswith("ss"))
+                for p in phrases]
+        for first, phrases in index.items()
+    }
+
+
+_VERB_PHRASES = _phrase_table(_VERB_FIRST)
+_SOURCE_PHRASES_BY_FIRST = _phrase_table(_SOURCE_FIRST)
 
 
 def _trie_pattern(words: Sequence[str]) -> str:
@@ -128,6 +149,8 @@ _DASH_CREDIT_RE = re.compile(r"[^#\n]{0,80}?\s[–—-]\s+([A-Z][\w'’.-]*(?: [
 _MALE_TITLES = frozenset(W.MALE_TITLES)
 _FEMALE_TITLES = frozenset(W.FEMALE_TITLES)
 _TITLE_ENDINGS = tuple(sorted(_MALE_TITLES | _FEMALE_TITLES))
+# Characters that never occur inside a name run: a scan for runs may start after one.
+_RUN_BREAK_RE = re.compile(r"[^\w'’. -]")
 _CAP_WORD_RE = re.compile(r"[A-Z][\w'’-]*")
 _CAP_WORD_SPACE_RE = re.compile(r"[A-Z][\w'’-]*\s+")
 _GENDER_FOLLOW = (
@@ -144,13 +167,15 @@ TITLE_MAX_WORDS = 10  # longer Title Case spans are headlines quoted in full: ke
 SCARE_QUOTE_WORDS = 2
 RECENT_PERSON_CHARS = 400  # how far back "he said" looks for a named person nobody quoted  # quotes of this many words or fewer are partial wherever they stand
 _CLOSERS_AFTER = frozenset(" \t\n.,;:!?)]}—–-…'’\"”»")
-_SPELLING = [(re.compile(p), r) for p, r in W.SPELLING_RULES]
+# The same rules over a whole text: a word's end ("$" in the table) is where its letters stop.
+_SPELLING_IN_TEXT = [
+    (re.compile(p.replace("$", r"(?![^\W_])")), r) for p, r in W.SPELLING_RULES
+]
 _SPACES_RE = re.compile(r"\s+")
 _DATELINE_DASH_RE = re.compile(r"\s(?:—|–|--|-)\s")
 _AUX_RE = {a: re.compile(r"(?<![\w'’-])" + re.escape(a) + r"(?![\w'’-])") for a in W.AUXILIARIES}
 _WHO_RE = re.compile(r"(?:,\s*)?\bwho(?:\s+\w+ly)?\s*$")
 _AFTER_CUT_RE = re.compile(r"(?<=[^A-Z][a-z])[.!?](?:\s|$)|[;#\n]")
-_LEFT_BOUNDARY_RE = re.compile(r"[#;:\n]|\bthat\b")
 _PREPOSITION_SPLIT_RE = re.compile(r"\s(?:of|to|for|at|in|with|from)\s")
 _HEAD_RE = {h: re.compile(r"\b" + re.escape(h) + r"\b", re.I) for h in W.ORG_HEADS}
 _NONSPACE_RE = re.compile(r"\S+")
@@ -158,6 +183,8 @@ _MENTION_WORD_RE = re.compile(r"[\w'’.-]+")
 _TRAILING_WORD_RE = re.compile(r"([\w.]+)$")
 _LOWER_START_RE = re.compile(r"[a-z]")
 _TOKEN_RE = re.compile(r"[^\W_]+")
+_TOKEN_AHEAD_RE = re.compile(r"\s*\S*")
+MASKED_LOOKAHEAD = 64  # characters kept after the last quote's line (>= the 40 _ends_open reads)
 
 
 # --------------------------------------------------------------------------------------
@@ -241,17 +268,18 @@ def _single_spans(
     """Spans in single marks: an opener at a word start paired with a closer at a word end."""
     starts = [s for s, _ in inside]
     spans: list[tuple[int, int]] = []
-    n = len(text)
     taken = -1
-    for mark in _SINGLE_OPEN_RE.finditer(text):
-        i = mark.start()
+    # Only marks after an opening context and before a letter (apostrophes inside words,
+    # the bulk of these marks, are skipped by the pattern).
+    openers = [m.start() for m in _SINGLE_OPENER_RE.finditer(text)]
+    if _SINGLE_OPENER_AT_START_RE.match(text):
+        openers.insert(0, 0)
+    for i in openers:
         ch = text[i]
         if i > taken:
-            prev = text[i - 1] if i > 0 else " "
-            nxt = text[i + 1] if i + 1 < n else " "
             k = bisect.bisect_right(starts, i) - 1
             nested = k >= 0 and inside[k][0] < i <= inside[k][1]
-            if not nested and prev in W.OPENING_CONTEXT and _LETTER_RE.match(nxt):
+            if not nested:
                 line_end = line_ends[_line_of(line_ends, i)]
                 close = _find_single_close(text, i + 1, line_end, ch)
                 if close is not None:
@@ -277,13 +305,9 @@ def _find_single_close(text: str, j: int, line_end: int, opener: str) -> int | N
 
 
 def _line_ends(text: str) -> list[int]:
-    ends = []
-    i = text.find("\n")
-    while i >= 0:
-        ends.append(i)
-        i = text.find("\n", i + 1)
-    ends.append(len(text))
-    return ends
+    """Offsets of the line breaks, then len(text) (each line's end)."""
+    # The n-th break sits after the first n + 1 lines and the n breaks before it.
+    return list(map(operator.add, itertools.accumulate(map(len, text.split("\n"))), itertools.count()))
 
 
 def _line_of(line_ends: list[int], pos: int) -> int:
@@ -383,9 +407,11 @@ def _only_honorifics(s: str) -> bool:
 def _cap_runs(words: list[str]) -> list[list[str]]:
     runs: list[list[str]] = []
     cur: list[str] = []
+    n = len(words)
     for i, w in enumerate(words):
-        particle = w.lower() in W.NAME_PARTICLES and cur and i + 1 < len(words) and _is_cap(words[i + 1])
-        if _is_cap(w) or particle:
+        if w[:1].isupper() or (
+            cur and i + 1 < n and w.lower() in W.NAME_PARTICLES and words[i + 1][:1].isupper()
+        ):
             cur.append(w)
             if w.endswith(("'s", "’s")):
                 runs.append(cur)
@@ -417,7 +443,7 @@ def _strip_titles(run: list[str]) -> list[str]:
 
 def _subject_before(ctx: str) -> _Raw | None:
     """Subject of a verb, from the text before it (already cut at the previous boundary)."""
-    who = _WHO_RE.search(ctx)
+    who = _WHO_RE.search(ctx) if "who" in ctx else None
     if who:
         # "... criticism from Facebook investor Sean Parker who said": the name before "who".
         return _trailing_name(ctx[:who.start()])
@@ -542,32 +568,44 @@ class _Verb(NamedTuple):
 
 def _verbs(masked: str, lo: int, hi: int) -> list[_Verb]:
     """Speech verbs (with their leading adverbs) starting in [lo, hi)."""
-    starts, verbs = _all_verbs(masked)
+    starts, ends, verbs = _all_verbs(masked)
+    # Starts never decrease and ends increase (verbs are words in text order; an adverb
+    # start reaches back at most to the previous verb's own start).
     i = bisect.bisect_left(starts, lo)
-    out: list[_Verb] = []
-    while i < len(verbs) and verbs[i].end <= hi:
-        out.append(verbs[i])
-        i += 1
-    return out
+    return verbs[i:max(i, bisect.bisect_right(ends, hi))]
 
 
 def _prev_word(masked: str, pos: int) -> tuple[int, int, str] | None:
     """The word (an ``_ALPHA_WORD_RE`` match) ending before ``pos`` with only whitespace
     between, else None."""
+    if pos == 0 or not masked[pos - 1].isspace():
+        return None  # a word right before pos would run into the word at pos
+    lo = max(0, pos - 32)
+    head = masked[lo:pos].rstrip()
+    parts = head.rsplit(None, 1)
+    if parts:
+        last = parts[-1]
+        i = lo + len(head) - len(last)
+        if (i > lo or lo == 0) and last.isascii() and last.isalpha():
+            return i, lo + len(head), last  # the common case: a plain word, whitespace-led
+    return _prev_word_slow(masked, pos)
+
+
+def _prev_word_slow(masked: str, pos: int) -> tuple[int, int, str] | None:
     j = pos
     while j > 0 and masked[j - 1].isspace():
         j -= 1
     i = j
     while i > 0 and masked[i - 1] in _ASCII_LETTERS:
         i -= 1
-    if i == j or (i > 0 and _is_word_char(masked[i - 1])):
+    if i == j or (i > 0 and _is_word_or_joiner(masked[i - 1])):
         return None
-    if j < len(masked) and _is_word_char(masked[j]):
+    if j < len(masked) and _is_word_or_joiner(masked[j]):
         return None
     return i, j, masked[i:j]
 
 
-def _is_word_char(ch: str) -> bool:
+def _is_word_or_joiner(ch: str) -> bool:
     return ch.isalnum() or ch in "_'’-"
 
 
@@ -586,7 +624,7 @@ def _is_plural_noun(masked: str, ws: int, we: int) -> bool:
 
 
 @functools.lru_cache(maxsize=4)
-def _all_verbs(masked: str) -> tuple[list[int], list[_Verb]]:
+def _all_verbs(masked: str) -> tuple[list[int], list[int], list[_Verb]]:
     """Every speech verb of a (masked) document.
 
     One C-level regex pass finds the words a speech verb or source phrase can start with;
@@ -597,22 +635,21 @@ def _all_verbs(masked: str) -> tuple[list[int], list[_Verb]]:
     for m in _VERB_START_RE.finditer(masked):
         ws, we = m.span()
         w = m.group()
-        phrases = _VERB_FIRST.get(w) or _SOURCE_FIRST[w.lower()]
-        end = -1
-        for phrase in phrases:  # longest first
+        found = None
+        for entry in _VERB_PHRASES.get(w) or _SOURCE_PHRASES_BY_FIRST[w.lower()]:
             pos = we
-            for part in phrase[1:]:
+            for part in entry[0]:  # longest phrase first
                 nxt = _NEXT_WORD_RE.match(masked, pos)
                 if nxt is None or nxt.group(1).lower() != part:
                     break
                 pos = nxt.end()
             else:
-                end = pos
-                verb = " ".join(phrase)
+                found = (pos, entry)
                 break
-        if end < 0:
+        if found is None:
             continue
-        if verb.endswith("s") and not verb.endswith("ss") and _is_plural_noun(masked, ws, we):
+        end, (_, verb, plural_form) = found
+        if plural_form and _is_plural_noun(masked, ws, we):
             continue  # "press reports said", "the reports": a noun, not a verb
         start = ws
         for _ in range(2):
@@ -621,7 +658,7 @@ def _all_verbs(masked: str) -> tuple[list[int], list[_Verb]]:
                 break
             start = prev[0]
         out.append(_Verb(start, end, verb))
-    return [v.start for v in out], out
+    return [v.start for v in out], [v.end for v in out], out
 
 
 def _attribution(
@@ -659,15 +696,32 @@ def _clause_subject(clause: str) -> str:
     return clause
 
 
+def _left_boundary(masked: str, lo: int, pos: int) -> int:
+    """End of the last quote mark, clause mark (; : line break) or "that" in [lo, pos), else
+    lo. Searched backwards: a masked quote is a long run of marks."""
+    left = lo
+    for ch in "#;:\n":
+        i = masked.rfind(ch, lo, pos)
+        if i >= left:
+            left = i + 1
+    j = masked.rfind("that", left, pos)
+    while j >= left:
+        # \b as in the slice masked[lo:pos]: its ends count as non-word characters.
+        if (j == lo or not _is_word_char(masked[j - 1])) and (
+            j + 4 == pos or not _is_word_char(masked[j + 4])
+        ):
+            return j + 4
+        j = masked.rfind("that", left, j)
+    return left
+
+
 def _verb_subject(
     masked: str, lo: int, hi: int, v: _Verb, side: str, q_close: int, depth: int = 0
 ) -> _Raw | None:
     if v.verb.lower() in _SOURCE_SET:
         return _subject_after(masked[v.end:hi])
     # Left boundary: the previous quote, clause mark, "that" or another verb.
-    left = lo
-    for m in _LEFT_BOUNDARY_RE.finditer(masked[lo:v.start]):
-        left = lo + m.end()
+    left = _left_boundary(masked, lo, v.start)
     prev_verb: _Verb | None = None
     for u in _verbs(masked, left, v.start):
         prev_verb = u
@@ -703,14 +757,14 @@ def _verb_subject(
 # --------------------------------------------------------------------------------------
 
 
-def _is_word_char_re(ch: str) -> bool:
+def _is_word_char(ch: str) -> bool:
     """``\\w`` of a str pattern."""
     return ch.isalnum() or ch == "_"
 
 
 def _at_word_boundary(text: str, i: int) -> bool:
-    before = i > 0 and _is_word_char_re(text[i - 1])
-    after = i < len(text) and _is_word_char_re(text[i])
+    before = i > 0 and _is_word_char(text[i - 1])
+    after = i < len(text) and _is_word_char(text[i])
     return before != after
 
 
@@ -741,7 +795,7 @@ def _titles_before(text: str, pos: int) -> list[tuple[int, int, str]]:
         bare = token[:-1] if token.endswith(".") else token
         for title in _MALE_TITLES | _FEMALE_TITLES if bare.endswith(_TITLE_ENDINGS) else ():
             start = q - len(token) + len(bare) - len(title)
-            if bare.endswith(title) and (start == 0 or not _is_word_char_re(text[start - 1])):
+            if bare.endswith(title) and (start == 0 or not _is_word_char(text[start - 1])):
                 out.append((start, pos, "m" if title in _MALE_TITLES else "f"))
         if not _CAP_WORD_RE.fullmatch(token):
             return out
@@ -762,6 +816,35 @@ def _title_chain_end(text: str, pos: int, surname: str) -> int | None:
         pos = m.end()
 
 
+_RUN_PARTICLES = tuple(p + " " for p in sorted(W.NAME_PARTICLES - {"al-"}))
+_PARTICLE_INITIALS = frozenset(p[0] for p in _RUN_PARTICLES)
+_RUN_WORD_CHARS_RE = re.compile(r"[\w'’.-]*")
+
+
+def _may_join_run(text: str, i: int, n: int) -> bool:
+    """False when the word at [i, i + n) cannot belong to a name run of two words or more:
+    neither the word before it nor the word after it, one space away, is capitalised or a
+    name particle ("bin", "de", "van"...). Conservative: True when unsure."""
+    if i > 0 and text[i - 1] in ".'’-":
+        return True  # the word may be the tail of a longer token ("al-Mohib")
+    tail = _RUN_WORD_CHARS_RE.match(text, i + n)  # always matches (possibly empty)
+    t = tail.end() if tail else i + n
+    if text[t:t + 1] == " ":
+        nxt = text[t + 1:t + 2]
+        if "A" <= nxt <= "Z" or (
+            nxt in _PARTICLE_INITIALS and any(text.startswith(p, t + 1) for p in _RUN_PARTICLES)
+        ):
+            return True
+    if i >= 2 and text[i - 1] == " ":
+        k = i - 1
+        while k > 0 and (text[k - 1].isalnum() or text[k - 1] in "_'’.-"):
+            k -= 1
+        prev = text[k:i - 1]
+        if "A" <= prev[:1] <= "Z" or prev in W.NAME_PARTICLES:
+            return True
+    return False
+
+
 class _Context:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -770,6 +853,8 @@ class _Context:
         self.people: list[tuple[str, str | None]] = []  # (name, description), in order
         self._people_names: set[str] = set()
         self._full_names: dict[str, set[str]] = {}  # by lone word
+        self._names_by_run: dict[int, list[list[str]]] = {}  # by run start
+        self._reversed: str | None = None
         self._genders: dict[str, str | None] = {}  # by surname
         self._lower: str | None = None
         self.last_quoted_person: str | None = None
@@ -783,32 +868,54 @@ class _Context:
         """
         if word not in self._full_names:
             text = self.text
+            n = len(word)
             found: set[str] = set()
             given: set[str] = set()
-            seen: set[str] = set()  # a name recurs through an article: parse it once
-            line_start = -1
             for i in _occurrences(text, word):
-                if i < line_start:
-                    continue
-                lo = text.rfind("\n", 0, i) + 1
-                hi = text.find("\n", i)
-                hi = len(text) if hi < 0 else hi
-                line_start = hi  # the next occurrence on this line is already covered
-                for run_text in _NAME_RUN_RE.findall(text, lo, hi):
-                    if run_text in seen:
-                        continue
-                    seen.add(run_text)
-                    for run in _cap_runs(run_text.split()):
+                if (i > 0 and _is_word_char(text[i - 1])) or (
+                    i + n < len(text) and _is_word_char(text[i + n])
+                ):
+                    continue  # inside a longer word: no name word
+                if not _may_join_run(text, i, n):
+                    continue  # a lone capitalised word: no full name around it
+                for name in self._run_names_at(i):
+                    if name[-1] == word:
+                        found.add(" ".join(name))
+                    if name[0] == word:
+                        given.add(" ".join(name))
+            self._full_names[word] = found or given
+        return self._full_names[word]
+
+    def _run_names_at(self, i: int) -> list[list[str]]:
+        """Full names (two to four words) of the name run holding offset ``i``.
+
+        The run is found by the whole-text pattern scanned over a short window only: from
+        just after a character no run can hold (a line break, comma, quotation mark, ...)
+        to the next such character, where a scan of the whole text would agree.
+        """
+        text = self.text
+        if self._reversed is None:
+            self._reversed = text[::-1]  # the nearest breaker before i, by a forward search
+        back = _RUN_BREAK_RE.search(self._reversed, len(text) - i)
+        lo = len(text) - back.start() if back else 0
+        stop = _RUN_BREAK_RE.search(text, i)
+        hi = stop.start() if stop else len(text)
+        for m in _NAME_RUN_RE.finditer(text, lo, hi):
+            if m.start() <= i < m.end():
+                names = self._names_by_run.get(m.start())
+                if names is None:
+                    names = []
+                    for run in _cap_runs(m.group().split()):
                         name = _strip_titles(run)
                         if 2 <= len(name) <= 4 and not any(
                             w.lower() in W.NOT_NAMES or w.lower() in W.ORG_HEADS for w in name
                         ):
-                            if name[-1] == word:
-                                found.add(" ".join(name))
-                            if name[0] == word:
-                                given.add(" ".join(name))
-            self._full_names[word] = found or given
-        return self._full_names[word]
+                            names.append(name)
+                    self._names_by_run[m.start()] = names
+                return names
+            if m.start() > i:
+                break
+        return []
 
     def resolve(self, raw: _Raw, pos: int) -> tuple[str | None, str | None]:
         if raw.kind == "pronoun":
@@ -858,7 +965,8 @@ class _Context:
         for m in reversed(list(_HEAD_RE[head].finditer(self.text, 0, pos))):
             words: list[str] = []
             j = m.start()
-            for w in reversed(_NONSPACE_RE.findall(self.text, max(0, j - 120), j)):
+            tokens: list[str] = _NONSPACE_RE.findall(self.text, max(0, j - 120), j)
+            for w in reversed(tokens):
                 lw = w.lower().strip()
                 if not _MENTION_WORD_RE.fullmatch(w) or lw in W.STOPWORDS or lw in _FUNCTION:
                     break
@@ -970,9 +1078,6 @@ def find_quotes(text: str, sentence_spans: Sequence[tuple[int, int]]) -> list[Qu
     doubles = _double_spans(text, line_ends)
     singles = _single_spans(text, line_ends, doubles)
     marks = sorted(doubles + singles)
-    spans = sorted((int(s), int(e)) for s, e in sentence_spans)
-    starts = [s for s, _ in spans]
-
     # Inner spans, trimmed; keep those with a letter.
     items: list[tuple[int, int, int, int]] = []  # open mark, close mark, start, end
     for o, c in marks:
@@ -985,16 +1090,22 @@ def find_quotes(text: str, sentence_spans: Sequence[tuple[int, int]]) -> list[Qu
             items.append((o, c, s, e))
     if not items:
         return []
+    starts = sorted(int(s) for s, _ in sentence_spans)
 
-    masked_chars = list(text)
+    # Quotes (marks included) are masked; items are disjoint and in order.
+    pieces: list[str] = []
+    prev = 0
     for o, c, _, e in items:
-        hi = min(c + 1, len(text))
-        masked_chars[o:hi] = _MASK * (hi - o)
-        if text[e - 1] == "." and c < len(text) and text[c] not in "\n":
+        pieces.append(text[prev:o])
+        if text[e - 1] == ".":
             # '…of my life.” The statement came': the quote ended the sentence. ("?" and "!"
             # do not: '“…pointing them?” Mr. Harris said.')
-            masked_chars[c] = "."
-    masked = "".join(masked_chars)
+            pieces.append(_MASK * (c - o) + ".")
+        else:
+            pieces.append(_MASK * (c + 1 - o))
+        prev = c + 1
+    pieces.append(text[prev:_masked_end(text, line_ends, items[-1][1])])
+    masked = "".join(pieces)
 
     def sent_of(pos: int) -> int:
         k = bisect.bisect_right(starts, pos) - 1
@@ -1011,10 +1122,7 @@ def find_quotes(text: str, sentence_spans: Sequence[tuple[int, int]]) -> list[Qu
         # (quoted sentences are masked) so that it does not depend on the segmenter.
         lo = _sentence_start(masked, line_lo, o)
         hi = _sentence_end(masked, min(c, line_hi), line_hi)
-        partial = (
-            len(_words(text[s:_e])) <= SCARE_QUOTE_WORDS
-            or _is_partial(masked, lo, o)
-        )
+        partial = _at_most_words(text, s, _e, SCARE_QUOTE_WORDS) or _is_partial(masked, lo, o)
         partials.append(partial)
         sent_nos.append(sent_of(s))
         if partial:
@@ -1055,39 +1163,99 @@ def find_quotes(text: str, sentence_spans: Sequence[tuple[int, int]]) -> list[Qu
     return out
 
 
+def _masked_end(text: str, line_ends: list[int], last_close: int) -> int:
+    """Where the masked text may stop: nothing after the last quote's line is read except a
+    short look ahead (the next words, "…," he said), so verbs and terminators further on are
+    never searched for."""
+    line_end = line_ends[_line_of(line_ends, last_close)]
+    cut = text.find("\n", line_end + MASKED_LOOKAHEAD)
+    if cut < 0:
+        return len(text)
+    m = _TOKEN_AHEAD_RE.match(text, cut)
+    return m.end() if m else cut
+
+
 def _reported_speakers(
     masked: str, line_ends: list[int], items: list[tuple[int, int, int, int]]
 ) -> list[tuple[int, _Raw]]:
     """Named subjects of speech verbs outside quotes, with the verb's position."""
     out: list[tuple[int, _Raw]] = []
-    for v in _verbs(masked, 0, len(masked)):
-        if v.verb.lower() in _SOURCE_SET:
+    # Only verbs before the last quote can inform a quote's speaker.
+    for v in _verbs(masked, 0, items[-1][0] if items else 0):
+        if v.verb in _SOURCE_SET:
             continue
         line = _line_of(line_ends, v.start)
         line_lo = line_ends[line - 1] + 1 if line > 0 else 0
         lo = _sentence_start(masked, line_lo, v.start)
         hi = _sentence_end(masked, v.end, line_ends[line])
-        if _MASK in masked[lo:hi]:
+        if masked.find(_MASK, lo, hi) >= 0:
             continue  # a quote's own attribution: handled with the quote
+        if not _may_name(masked, lo, hi):
+            continue
         raw = _verb_subject(masked, lo, hi, v, "b", v.end)
         if raw is not None and raw.kind == "name":
             out.append((v.start, raw))
     return out
 
 
+class _Terminators(NamedTuple):
+    starts: list[int]
+    ends: list[int]
+    ends_sentence: dict[int, bool]  # by index, filled on demand
+
+
+@functools.lru_cache(maxsize=4)
+def _terminators(masked: str) -> _Terminators:
+    """Every terminator run of a (masked) document, found once.
+
+    A run counts for a window [lo, hi) when it starts at or after lo and the space after it
+    lies before hi, which is what a scan bounded to the window would find: windows start at
+    a line start, a quote's closing mark or the end of a word, never inside a run.
+    """
+    spans = [m.span() for m in _TERMINATOR_RE.finditer(masked)]
+    return _Terminators([s for s, _ in spans], [e for _, e in spans], {})
+
+
+def _terminator_ends_sentence(masked: str, t: _Terminators, k: int) -> bool:
+    flag = t.ends_sentence.get(k)
+    if flag is None:
+        flag = t.ends_sentence[k] = _ends_sentence(masked, t.starts[k], t.ends[k])
+    return flag
+
+
+def _may_name(masked: str, lo: int, hi: int) -> bool:
+    """False when no name can be read in [lo, hi): every capitalised word is a common word
+    of NOT_NAMES ("The ministry said on Monday ...", "He said the ..."), and no "who".
+
+    A name needs two capitalised words that are not all in NOT_NAMES (one left after the
+    leading ones are dropped), or one that is not in NOT_NAMES; only the name before "who"
+    skips that test.
+    """
+    for w in _WORD_RE.findall(masked, lo, hi):
+        if w[0].isupper() and w.lower() not in W.NOT_NAMES:
+            return True
+    return "who" in masked[lo:hi]
+
+
 def _sentence_start(masked: str, line_lo: int, pos: int) -> int:
     """Start of the sentence holding ``pos``: after the last terminator before it."""
-    for m in reversed(list(_TERMINATOR_RE.finditer(masked, line_lo, pos))):
-        if _ends_sentence(masked, m.start(), m.end()):
-            return m.end()
+    t = _terminators(masked)
+    k = bisect.bisect_left(t.ends, pos) - 1
+    while k >= 0 and t.starts[k] >= line_lo:
+        if _terminator_ends_sentence(masked, t, k):
+            return t.ends[k]
+        k -= 1
     return line_lo
 
 
 def _sentence_end(masked: str, pos: int, line_hi: int) -> int:
     """End of the sentence running on from ``pos`` (its terminator included)."""
-    for m in _TERMINATOR_RE.finditer(masked, pos, line_hi):
-        if _ends_sentence(masked, m.start(), m.end()):
-            return m.start() + 1
+    t = _terminators(masked)
+    k = bisect.bisect_left(t.starts, pos)
+    while k < len(t.starts) and t.ends[k] < line_hi:
+        if _terminator_ends_sentence(masked, t, k):
+            return t.starts[k] + 1
+        k += 1
     return line_hi
 
 
@@ -1119,11 +1287,25 @@ def _ends_open(text: str, masked: str, s: int, e: int, c: int) -> bool:
 
 def _is_title(quoted: str) -> bool:
     """A title or name in quotation marks ("Turn Up the Shatner", "Kill Bill"): not speech."""
-    words = _words(quoted)
-    if not 2 <= len(words) <= TITLE_MAX_WORDS:
-        return False
-    content = [w for w in words if w.lower() not in W.TITLE_SMALL_WORDS]
-    return len(content) >= 2 and all(_is_cap(w) or w[0].isdigit() for w in content)
+    n_words = n_content = 0
+    for m in _WORD_RE.finditer(quoted):  # stops at the first word that rules it out
+        n_words += 1
+        if n_words > TITLE_MAX_WORDS:
+            return False
+        w = m.group()
+        if w.lower() not in W.TITLE_SMALL_WORDS:
+            if not (w[:1].isupper() or w[0].isdigit()):
+                return False
+            n_content += 1
+    return n_words >= 2 and n_content >= 2
+
+
+def _at_most_words(text: str, start: int, end: int, n: int) -> bool:
+    """True when text[start:end] has at most ``n`` words (stops counting at n + 1)."""
+    for k, _ in enumerate(_WORD_RE.finditer(text, start, end)):
+        if k >= n:
+            return False
+    return True
 
 
 def _is_partial(masked: str, lo: int, o: int) -> bool:
@@ -1143,13 +1325,27 @@ def _is_partial(masked: str, lo: int, o: int) -> bool:
 
 
 def _sentence_index(sentences: pl.DataFrame) -> dict[str, list[tuple[int, int]]]:
-    out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    """doc_id -> its sentence spans in order (one Polars group-by, no per-row Python)."""
     if sentences.is_empty():
-        return out
-    ordered = sentences.select("doc_id", "sentence_no", "char_start", "char_end").sort("doc_id", "sentence_no")
-    for doc_id, s, e in ordered.select("doc_id", "char_start", "char_end").iter_rows():
-        out[doc_id].append((s, e))
-    return out
+        return {}
+    grouped = (
+        sentences.select("doc_id", "sentence_no", "char_start", "char_end")
+        .sort("doc_id", "sentence_no")
+        .group_by("doc_id", maintain_order=True)
+        .agg("char_start", "char_end")
+    )
+    return {
+        doc_id: list(zip(starts, ends, strict=True))
+        for doc_id, starts, ends in grouped.iter_rows()
+    }
+
+
+# A quote needs a double mark, or a single mark after an opening context (a space, "(", a
+# dash...) and before a character: documents without one are not read at all.
+_MAY_QUOTE = (
+    "[" + re.escape(W.DOUBLE_OPEN + W.DOUBLE_CLOSE + W.DOUBLE_EITHER) + "]|(?:^|["
+    + re.escape(W.OPENING_CONTEXT) + "])[" + re.escape(W.SINGLE_OPEN + W.SINGLE_EITHER) + r"]\S"
+)
 
 
 def quotes(documents: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
@@ -1157,20 +1353,25 @@ def quotes(documents: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
 
     Input: documents (doc_id, text) and the sentences table. Output conforms to
     ``schema.TABLES["quotes"]``; quote_id is ``f"{doc_id}:{n:04d}"`` in text order and
-    quote_group_id is null (see ``quote_groups``).
+    quote_group_id is null (see ``quote_groups``). Documents without any quotation mark are
+    dropped by one vectorised test before the per-document work.
     """
-    index = _sentence_index(sentences)
+    candidates = documents.select("doc_id", "text").filter(
+        pl.col("text").is_not_null() & (pl.col("text") != "") & pl.col("text").str.contains(_MAY_QUOTE)
+    )
+    if candidates.is_empty():
+        return schema.empty("quotes")
+    index = _sentence_index(
+        sentences.filter(pl.col("doc_id").is_in(candidates.get_column("doc_id").implode()))
+    )
     rows: list[tuple[object, ...]] = []
-    for doc_id, text in documents.select("doc_id", "text").iter_rows():
-        if not text:
-            continue
+    for doc_id, text in candidates.iter_rows():
         for n, q in enumerate(find_quotes(text, index.get(doc_id, []))):
             rows.append((f"{doc_id}:{n:04d}", doc_id, q.sentence_no, q.start, q.end, q.text,
                          q.speaker, q.speaker_description, q.is_partial, None))
-    target = schema.polars_schema("quotes")
     if not rows:
         return schema.empty("quotes")
-    return pl.DataFrame(rows, schema=target, orient="row")
+    return pl.DataFrame(rows, schema=schema.polars_schema("quotes"), orient="row")
 
 
 # --------------------------------------------------------------------------------------
@@ -1184,12 +1385,11 @@ MAX_BLOCK = 500  # words carried by more quotes than this block nothing
 
 
 def _norm_tokens(text: str) -> list[str]:
-    out: list[str] = []
-    for w in _TOKEN_RE.findall(text.lower()):
-        for pat, rep in _SPELLING:
-            w = pat.sub(rep, w)
-        out.append(w)
-    return out
+    """Lowercased words, British spellings rewritten (one pass per rule over the text)."""
+    text = text.lower()
+    for pat, rep in _SPELLING_IN_TEXT:
+        text = pat.sub(rep, text)
+    return _TOKEN_RE.findall(text)
 
 
 def _shingles(tokens: list[str]) -> set[tuple[str, str]]:

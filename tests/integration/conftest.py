@@ -22,6 +22,14 @@ def run_ingest(prefect_harness, tmp_path: Path) -> Callable[..., object]:
     return _run
 
 
+@pytest.fixture(scope="session")
+def sample(prefect_harness, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus ingested once by the real flow, Data Docs included; tests only read it."""
+    from tests.integration.synthetic import ingest_sample
+
+    return ingest_sample(tmp_path_factory.mktemp("sample"), build_data_docs=True)
+
+
 @pytest.fixture
 def sample_copy(tmp_path: Path) -> Path:
     """The sample corpus copied to a temp folder the test may change."""

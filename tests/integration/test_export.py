@@ -12,16 +12,11 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.export import export_warehouse, warehouse_objects
-from tests.integration.synthetic import build_synthetic_warehouse, ingest_sample
+from tests.integration.synthetic import build_synthetic_warehouse
 from transforms.schema import TABLES
 from warehouse.db import fetch_frame, sql_files
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def sample(prefect_harness, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return ingest_sample(tmp_path_factory.mktemp("sample"))
 
 
 def _as_utc(frame: pl.DataFrame) -> pl.DataFrame:

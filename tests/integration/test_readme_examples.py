@@ -9,17 +9,11 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.integration.conftest import query
-from tests.integration.synthetic import ingest_sample
 
 README = ROOT / "warehouse" / "README.md"
 BLOCKS = re.findall(r"^```sql\n(.*?)^```", README.read_text(encoding="utf-8"), flags=re.S | re.M)
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def sample(prefect_harness, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return ingest_sample(tmp_path_factory.mktemp("sample"))
 
 
 def test_readme_has_ten_example_questions() -> None:

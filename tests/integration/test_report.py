@@ -22,7 +22,7 @@ from flows.cli import app
 from flows.report_html import write_report
 from tests.conftest import ROOT
 from tests.integration.conftest import query
-from tests.integration.synthetic import build_synthetic_warehouse, ingest_sample
+from tests.integration.synthetic import build_synthetic_warehouse
 from warehouse.db import apply_ddl
 
 pytestmark = pytest.mark.slow
@@ -33,12 +33,6 @@ CHROMIUM_FLAGS = [
     "--hide-scrollbars",
 ]
 PLOTLY_BUNDLE = re.compile(r"\* plotly\.js v\d")
-
-
-@pytest.fixture(scope="module")
-def sample(prefect_harness, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample corpus ingested with Data Docs built (the rest of the suite skips them for speed)."""
-    return ingest_sample(tmp_path_factory.mktemp("sample"), build_data_docs=True)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.integration.conftest import query
-from tests.integration.synthetic import STORY, build_synthetic_warehouse, ingest_sample
+from tests.integration.synthetic import STORY, build_synthetic_warehouse
 from transforms.lexicon.facts import ROUND_NUMBER_BAND
 from warehouse.db import SQL_DIR, apply_ddl, sql_files
 
@@ -21,11 +21,6 @@ VIEWS = [p.stem for p in VIEW_FILES]
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_synthetic_warehouse(tmp_path_factory.mktemp("synthetic") / "newsledger.duckdb")
-
-
-@pytest.fixture(scope="module")
-def sample(prefect_harness, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return ingest_sample(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture

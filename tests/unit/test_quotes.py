@@ -353,3 +353,155 @@ def test_quote_groups_keeps_schema() -> None:
     assert frame.schema == schema.polars_schema("quotes")
     empty = quote_groups(schema.empty("quotes"))
     assert empty.schema == schema.polars_schema("quotes")
+
+
+# --- the fast helpers agree with the plain definitions they replace ----------------------
+# find_quotes reads words, sentence ends, name runs and gender cues around each quote only;
+# each helper is checked against the whole-text definition on small random texts.
+
+from transforms import quotes as Q  # noqa: E402
+
+_HELPER_TEXT = st.lists(
+    st.sampled_from([*"ab sTM.r!?\n,;:#'’-\"", "that", "Mr", "Smith", "said", "he", "also", "  "]),
+    max_size=25,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HELPER_TEXT)
+def test_prev_word_matches_word_list(text: str) -> None:
+    # As _all_verbs uses it: the word before a word, when only whitespace separates them.
+    words = [(m.start(), m.end(), m.group()) for m in Q._ALPHA_WORD_RE.finditer(text)]
+    for k, (start, _, _) in enumerate(words):
+        expected = None
+        if k > 0 and not text[words[k - 1][1]:start].strip():
+            expected = words[k - 1]
+        assert Q._prev_word(text, start) == expected, (text, start)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HELPER_TEXT, st.integers(min_value=0, max_value=60), st.integers(min_value=0, max_value=60))
+def test_left_boundary_matches_pattern(text: str, lo: int, pos: int) -> None:
+    lo, pos = sorted((min(lo, len(text)), min(pos, len(text))))
+    expected = lo
+    for m in re.finditer(r"[#;:\n]|\bthat\b", text[lo:pos]):
+        expected = lo + m.end()
+    assert Q._left_boundary(text, lo, pos) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HELPER_TEXT, st.integers(min_value=0, max_value=60))
+def test_sentence_bounds_match_bounded_scan(text: str, pos: int) -> None:
+    Q._terminators.cache_clear()
+    pos = min(pos, len(text))
+    line_lo = text.rfind("\n", 0, pos) + 1
+    line_hi = text.find("\n", pos)
+    line_hi = len(text) if line_hi < 0 else line_hi
+    if pos > 0 and text[pos - 1] in ".!?…":
+        return  # windows never start inside a run of terminators (see _terminators)
+    start = line_lo
+    for m in reversed(list(Q._TERMINATOR_RE.finditer(text, line_lo, pos))):
+        if Q._ends_sentence(text, m.start(), m.end()):
+            start = m.end()
+            break
+    end = line_hi
+    for m in Q._TERMINATOR_RE.finditer(text, pos, line_hi):
+        if Q._ends_sentence(text, m.start(), m.end()):
+            end = m.start() + 1
+            break
+    assert Q._sentence_start(text, line_lo, pos) == start
+    assert Q._sentence_end(text, pos, line_hi) == end
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr. John Smith arrived. Smith said he would stay. Mrs. Jane Smith left.",
+        "Queen Elizabeth spoke. Elizabeth told reporters on Monday that she was tired.",
+        "SMITH said he was sure; smith, said she. Mr President Smith Mr. Smith said they said he.",
+        "Prince Harry said he would. Princess Anne Harry. (Harry said she",
+    ],
+)
+def test_gender_matches_pattern_votes(text: str) -> None:
+    ctx = Q._Context(text)
+    for surname in {w for w in re.findall(r"[A-Z][a-z]+", text)}:
+        votes = {"m": 0, "f": 0}
+        for g, titles in (("m", W_MALE), ("f", W_FEMALE)):
+            pattern = r"\b(?:" + "|".join(titles) + r")\.?\s+(?:[A-Z][\w'’-]*\s+)*" + surname + r"\b"
+            votes[g] += 2 * len(re.findall(pattern, text))
+        for pronoun in re.findall(r"\b" + surname + Q._GENDER_FOLLOW, text, re.I):
+            votes["m" if pronoun.lower() == "he" else "f"] += 1
+        expected = None if votes["m"] == votes["f"] else ("m" if votes["m"] > votes["f"] else "f")
+        assert ctx._gender("Someone " + surname) == expected, surname
+
+
+W_MALE = Q.W.MALE_TITLES
+W_FEMALE = Q.W.FEMALE_TITLES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hua Chunying spoke. Then Hua said so. Peter Hua arrived, and Hua left.",
+        "Shinzo Abe met North Korea Shinzo Abe. Abe said. Mr. Abe's aide (Abe) spoke.",
+        "Xi Jinping; Xi. Jinping Xi, Xi Jinping's plan.\nXi Jinping",
+        "Osama bin Laden hid. Laden said. Ursula von der Leyen spoke; Leyen left. al-Mohib and "
+        "Hamdullah al-Mohib met U.S. Gen. Mark Milley (Milley) and Milley's aide.",
+    ],
+)
+def test_full_names_matches_whole_text_scan(text: str) -> None:
+    found: dict[str, set[str]] = {}
+    given: dict[str, set[str]] = {}
+    for run_text in Q._NAME_RUN_RE.findall(text):
+        for run in Q._cap_runs(run_text.split()):
+            name = Q._strip_titles(run)
+            if 2 <= len(name) <= 4 and not any(
+                w.lower() in Q.W.NOT_NAMES or w.lower() in Q.W.ORG_HEADS for w in name
+            ):
+                found.setdefault(name[-1], set()).add(" ".join(name))
+                given.setdefault(name[0], set()).add(" ".join(name))
+    ctx = Q._Context(text)
+    for word in set(re.findall(r"[A-Za-z]+", text)):
+        assert ctx.full_names(word) == (found.get(word) or given.get(word) or set()), word
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Colour, honoured labour-saving organisation", ["color", "honored", "labor", "saving", "organization"]),
+        ("the centre travelled; a dialogue licence", ["the", "center", "traveled", "a", "dialog", "license"]),
+    ],
+)
+def test_norm_tokens_spelling_variants(text: str, tokens: list[str]) -> None:
+    assert Q._norm_tokens(text) == tokens
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["our", "ours", "is", "ise", "ys", "tre", "lled", "ogue", "ence", "o", "_",
+                                 " ", "-", "1", "É", "L"]), max_size=20).map("".join))
+def test_norm_tokens_rules_apply_word_by_word(text: str) -> None:
+    rules = [(re.compile(p), r) for p, r in Q.W.SPELLING_RULES]
+    expected = []
+    for w in re.findall(r"[^\W_]+", text.lower()):
+        for pat, rep in rules:
+            w = pat.sub(rep, w)
+        expected.append(w)
+    assert Q._norm_tokens(text) == expected
+
+
+def test_quotes_frame_skips_documents_without_marks() -> None:
+    texts = {
+        "a": 'He paused. "We will stay," said Abdul Basir.',
+        "b": "No quotation here, it's only an apostrophe.",
+        "c": "Officials called it a ‘temporary’ measure.",
+    }
+    docs = pl.DataFrame({"doc_id": list(texts), "text": list(texts.values())})
+    sents = pl.DataFrame(
+        [(d, n, 0, s, e, t[s:e], "body") for d, t in texts.items() for n, (s, e) in enumerate(_spans(t))],
+        schema=schema.polars_schema("sentences"),
+        orient="row",
+    )
+    out = quotes(docs, sents)
+    assert out.get_column("doc_id").to_list() == ["a", "c"]
+    assert out.get_column("text").to_list() == ["We will stay", "temporary"]
+    assert out.get_column("speaker").to_list()[0] == "Abdul Basir"
