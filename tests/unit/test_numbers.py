@@ -8,6 +8,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transforms import schema
 from transforms.lexicon import numbers_words as W
@@ -315,3 +317,23 @@ def test_numbers_agrees_with_find_numbers() -> None:
     out = numbers(frame)
     expected = [(f"d{i:04d}", m.start, m.surface) for i, t in enumerate(texts) for m in find_numbers(t)]
     assert list(zip(out["doc_id"], out["char_start"], out["surface"], strict=True)) == expected
+
+
+# Any text, any script: the scanner never crashes and every mention is a well-formed interval
+# at its own offsets (the parse fuzz test found "0\u00c0": a digit glued to a non-ASCII letter).
+_NUMBERISH = st.sampled_from(["0", "1,037", "about ", "more than ", "dozens of ", "-", "%", "$", "\u00c0", "\u00df",
+                              "k", "bn", " troops", "1/2", "20-year", "\u2013", " or more", "."])
+
+
+@given(st.lists(st.one_of(_NUMBERISH, st.text(max_size=4)), max_size=12).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_find_numbers_never_crashes_and_offsets_hold(text: str) -> None:
+    for m in find_numbers(text):
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start:m.end] == m.surface
+        if m.low is not None and m.high is not None:
+            assert m.low <= m.high
+
+
+def test_digit_glued_to_a_non_ascii_letter_is_an_identifier() -> None:
+    assert [(m.surface, m.kind) for m in find_numbers("0\u00c0")] == [("0\u00c0", "identifier")]
