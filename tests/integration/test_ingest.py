@@ -168,3 +168,9 @@ def test_late_contradicting_article_joins_its_story_and_raises_one_conflict(
     surfaces = {r[0] for r in query(wh, """select n.surface from fact_mentions m join numbers n using (number_id)
                                            where m.fact_id = ?""", [fact_id])}
     assert {"About 300", "1,037"} <= surfaces, surfaces
+    # The outlet corrects its figure: the changed file replaces its rows, the conflict is gone,
+    # and its alert is marked resolved (kept, not deleted).
+    (sample_copy / "late_report.txt").write_text(CONTRADICTION.replace("About 300", "About 1,000"), encoding="utf-8")
+    assert run_ingest(sample_copy, warehouse=wh).status == "succeeded"
+    assert query(wh, "select count(*) from facts where status = 'conflict'")[0][0] == 0
+    assert query(wh, "select is_resolved from alerts where subject = ?", [fact_id]) == [(True,)]
