@@ -390,8 +390,9 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
         done = 0
         if progress_hook:
             progress_hook(0, len(todo))
-        for fut, batch in zip(futures, batches, strict=True):
-            result, parsed, batch_times = fut.result()
+        for i, batch in enumerate(batches):
+            result, parsed, batch_times = futures[i].result()
+            futures[i] = None  # type: ignore[call-overload]  # let a loaded batch's frames go (memory)
             done += len(batch)
             if progress_hook:
                 progress_hook(done, len(todo))
