@@ -144,7 +144,11 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: ReadResult, parsed: Parse
         if path not in touched:
             if status == "loaded" and doc_ids and all(d in existing or d in claimed for d in doc_ids):
                 # Same content as a document already loaded under another path.
-                status = "duplicate" if previous is None or previous.doc_id not in doc_ids else previous.status
+                if previous is None or previous.doc_id not in doc_ids:
+                    status = "duplicate"
+                elif previous.status in ("loaded", "duplicate"):
+                    status = previous.status
+                # else: this path's own document, back after the file was removed: loaded again
             if previous and previous.doc_id and previous.doc_id not in doc_ids:
                 retired.append(previous.doc_id)  # the file changed: its old content is superseded
             claimed.update(doc_ids)

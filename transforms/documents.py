@@ -991,13 +991,17 @@ def _str(v: Any) -> str | None:
 def documents(records: pl.DataFrame) -> pl.DataFrame:
     """One row per article record.
 
-    Input columns: doc_id, source_path, source_format, content_sha256, raw_text, meta_json.
+    Input columns: doc_id, source_path, source_format, content_sha256, raw_text, meta_json,
+    and optionally source_encoding (default utf-8).
     Output: the ``documents`` table (``schema.polars_schema("documents")``) with story and
     duplicate columns and run_id left null for later stages.
     """
     rows: list[dict[str, Any]] = []
-    for rec in records.select("doc_id", "source_path", "source_format", "content_sha256", "raw_text", "meta_json").iter_rows():
-        doc_id, source_path, source_format, sha, raw, meta_json = rec
+    if "source_encoding" not in records.columns:  # records decoded as UTF-8 (tests, benches)
+        records = records.with_columns(source_encoding=pl.lit("utf-8"))
+    for rec in records.select("doc_id", "source_path", "source_format", "content_sha256", "raw_text", "meta_json",
+                              "source_encoding").iter_rows():
+        doc_id, source_path, source_format, sha, raw, meta_json, encoding = rec
         meta: dict[str, Any] | None = None
         if meta_json:
             try:
@@ -1008,7 +1012,7 @@ def documents(records: pl.DataFrame) -> pl.DataFrame:
         d = parse_document(raw or "", meta)
         rows.append({
             "doc_id": doc_id, "source_path": source_path, "source_format": source_format,
-            "content_sha256": sha, "outlet": d.outlet, "url": d.url, "title": d.title,
+            "source_encoding": encoding or "utf-8", "content_sha256": sha, "outlet": d.outlet, "url": d.url, "title": d.title,
             "subtitle": d.subtitle, "authors": d.authors, "wire_agencies": d.wire_agencies,
             "dateline": d.dateline, "dateline_place": d.dateline_place, "section": d.section,
             "external_id": d.external_id, "published_at": d.published_at,

@@ -40,14 +40,21 @@ class ParsedBatch:
 
 RECORD_SCHEMA = pl.Schema({
     "doc_id": pl.String, "source_path": pl.String, "source_format": pl.String,
-    "content_sha256": pl.String, "raw_text": pl.String, "meta_json": pl.String,
+    "content_sha256": pl.String, "raw_text": pl.String, "meta_json": pl.String, "source_encoding": pl.String,
 })
+
+
+def _encoding(record: Record) -> str:
+    """utf-8, or the encoding a certain recovery used (records.decode notes "decoded as cp1252")."""
+    _, found, encoding = (record.note or "").partition("decoded as ")
+    return encoding.strip() if found else "utf-8"
 
 
 def records_frame(records: Sequence[Record]) -> pl.DataFrame:
     """Records as the frame ``documents()`` takes, one row per distinct content."""
     frame = pl.DataFrame(
-        [(r.doc_id, r.source, r.source_format, r.content_sha256, r.raw_text, r.meta_json) for r in records],
+        [(r.doc_id, r.source, r.source_format, r.content_sha256, r.raw_text, r.meta_json, _encoding(r))
+         for r in records],
         schema=RECORD_SCHEMA, orient="row",
     )
     return frame.unique(subset="doc_id", keep="first", maintain_order=True)

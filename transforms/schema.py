@@ -48,6 +48,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("doc_id", STR, "varchar primary key", "Stable id: first 16 hex digits of the sha256 of the raw content."),
         _c("source_path", STR, "varchar not null", "Path of the first file that carried this content, relative to the ingest root when possible."),
         _c("source_format", STR, "varchar not null", "txt, json or jsonl."),
+        _c("source_encoding", STR, "varchar not null default 'utf-8'", "How the bytes were decoded: utf-8, or cp1252 when they were not UTF-8 but certainly cp1252 (recovered)."),
         _c("content_sha256", STR, "varchar not null", "sha256 of the raw record (file bytes, or the JSON line)."),
         _c("outlet", STR, "varchar", "Publishing outlet: news-please source_domain, or found in a credit line or author bio."),
         _c("url", STR, "varchar", "Article URL when the record carries one."),

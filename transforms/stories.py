@@ -61,6 +61,8 @@ CANDIDATE_MIN_SHARED = 3     # star links a pair needs before it is verified exa
 STRIP_QUOTES = True          # quoted words are not evidence of copying: rewrites quote too
 _QUOTED = r'“[^“”\n]{0,2000}”|"[^"\n]{0,2000}"|‘[^‘’\n]{0,300}’'
 _HASH_SEED = 20210705
+_BLOCK_ROWS = 2_000_000    # pair x shingle (or term) rows held at once: bounds the memory on large warehouses
+_BLOCK_TEXT_BYTES = 4_000_000  # text cut into shingles at once
 _SHINGLE_MULT = np.uint64(0x9E3779B97F4A7C15)
 
 # --- stories ------------------------------------------------------------------------------
@@ -126,7 +128,26 @@ def _normalised(expr: pl.Expr) -> pl.Expr:
 # copies
 # ------------------------------------------------------------------------------------------
 def _shingles(docs: pl.DataFrame) -> pl.DataFrame:
-    """Distinct word-shingle hashes per document: columns idx (UInt32), sh (UInt64)."""
+    """Distinct word-shingle hashes per document: columns idx (UInt32), sh (UInt64).
+
+    Documents are cut into blocks of about ``_BLOCK_TEXT_BYTES`` of text: a shingle lies
+    within one document, and the words of a block, not of the whole warehouse, are held at once.
+    """
+    size = docs["text"].str.len_bytes().fill_null(0).cum_sum().to_numpy()
+    blocks = []
+    lo = 0
+    while lo < docs.height:
+        done = int(size[lo - 1]) if lo else 0
+        hi = max(int(np.searchsorted(size, done + _BLOCK_TEXT_BYTES, side="right")), lo + 1)
+        blocks.append(_block_shingles(docs.slice(lo, hi - lo)))
+        lo = hi
+    if not blocks:
+        return pl.DataFrame(schema={"idx": pl.UInt32, "sh": pl.UInt64})
+    return pl.concat(blocks)
+
+
+def _block_shingles(docs: pl.DataFrame) -> pl.DataFrame:
+    """``_shingles`` of a few documents."""
     text = pl.col("text")
     if STRIP_QUOTES:
         text = text.str.replace_all(_QUOTED, " ")
@@ -153,6 +174,98 @@ def _shingles(docs: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({"idx": d[:m][valid], "sh": sh[valid]}).unique()
 
 
+def _star_pairs(d: np.ndarray, first: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Candidate pairs as ``idx << 32 | holder`` keys: star links of at least ``CANDIDATE_MIN_SHARED``.
+
+    ``d`` holds the (shingle, idx) rows sorted by shingle then idx, ``first`` the row where
+    each row's shingle starts and ``rank`` the row's place in it. A shingle's holders are its
+    ``STAR_HOLDERS`` earliest documents, and every later document holding it links to each:
+    the row of rank r links to the rows of rank 0 .. min(r, STAR_HOLDERS) - 1 of its shingle.
+    One holder rank at a time, so the links never all exist at once.
+    """
+    counts = []
+    for j in range(STAR_HOLDERS):
+        later = rank > j
+        key = (d[later].astype(np.uint64) << np.uint64(32)) | d[first[later] + j].astype(np.uint64)
+        counts.append(pl.DataFrame({"key": key}).group_by("key").len("star"))
+        del later, key
+    star = pl.concat(counts).group_by("key").agg(pl.col("star").sum())
+    return np.sort(star.filter(pl.col("star") >= CANDIDATE_MIN_SHARED)["key"].to_numpy())
+
+
+def _shared_shingles(sh: pl.DataFrame) -> pl.DataFrame:
+    """Shingles shared by each candidate pair: columns idx, holder (earlier), inter.
+
+    Same pairs and counts as joining every pair with every shingle of both documents, but
+    without the (pair x shingle) rows: the shingles held by two documents or more (no other
+    can be shared) get dense ids, and a pair's count reads the shingles of its smaller
+    document in a dense bitmap of the other's, a block of documents and about
+    ``_BLOCK_ROWS`` lookups at a time, so memory stays flat as the warehouse grows.
+    """
+    out_schema = {"idx": pl.UInt32, "holder": pl.UInt32, "inter": pl.UInt32}
+    if sh.is_empty():
+        return pl.DataFrame(schema=out_schema)
+    # Rows as shingle id << 32 | idx, sorted: by shingle, then by document.
+    coded = sh.join(sh.select(pl.col("sh").unique()).with_row_index("sid"), on="sh")
+    key = np.sort((coded["sid"].to_numpy().astype(np.uint64) << np.uint64(32)) | coded["idx"].to_numpy().astype(np.uint64))
+    del coded
+    d = (key & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    n = len(key)
+    new = np.ones(n, dtype=bool)
+    new[1:] = key[1:] >> np.uint64(32) != key[:-1] >> np.uint64(32)
+    del key
+    starts = np.flatnonzero(new)
+    size = np.diff(np.append(starts, n))
+    first = np.repeat(starts, size)
+    pairs = _star_pairs(d, first, np.arange(n) - first)
+    del first
+    if len(pairs) == 0:
+        return pl.DataFrame(schema=out_schema)
+    multi = np.repeat(size > 1, size)
+    n_multi = int((size > 1).sum())
+    msid = (np.cumsum(new & multi) - 1)[multi].astype(np.uint64)
+    del new, starts, size
+    # Document-major index of the shared shingles: doc i owns col[off[i]:off[i + 1]].
+    dkey = np.sort((d[multi].astype(np.uint64) << np.uint64(32)) | msid)
+    del d, multi, msid
+    doc = (dkey >> np.uint64(32)).astype(np.int64)
+    col = (dkey & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    del dkey
+    a = (pairs >> np.uint64(32)).astype(np.int64)
+    b = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    cnt = np.bincount(doc, minlength=int(max(a.max(), b.max())) + 1)
+    off = np.concatenate(([0], np.cumsum(cnt)))
+    swap = cnt[b] < cnt[a]
+    q_all = np.where(swap, b, a)     # the smaller document's shingles are looked up ...
+    o_all = np.where(swap, a, b)     # ... in the other's bitmap
+    order = np.argsort(o_all, kind="stable")
+    q_doc, other = q_all[order], o_all[order]
+    rows_o = max(1, 4 * _BLOCK_ROWS // max(n_multi, 1))  # documents whose bitmaps are held at once
+    bitmap = np.zeros((rows_o, n_multi), dtype=bool)
+    inter = np.empty(len(pairs), dtype=np.int64)
+    lo = 0
+    while lo < len(order):
+        o0 = int(other[lo])
+        end = int(np.searchsorted(other, o0 + rows_o, side="left"))
+        held = slice(off[o0], off[min(o0 + rows_o, len(cnt))])
+        bitmap[doc[held] - o0, col[held]] = True
+        while lo < end:
+            lengths = cnt[q_doc[lo:end]]
+            hi = lo + max(1, int(np.searchsorted(np.cumsum(lengths), _BLOCK_ROWS, side="right")))
+            ln = lengths[: hi - lo]
+            begin = np.cumsum(ln) - ln
+            pos = np.repeat(off[q_doc[lo:hi]] - begin, ln) + np.arange(int(ln.sum()))
+            hit = bitmap[np.repeat(other[lo:hi] - o0, ln), col[pos]]
+            inter[order[lo:hi]] = np.add.reduceat(hit, begin, dtype=np.int64)
+            del pos, hit
+            lo = hi
+        bitmap[doc[held] - o0, col[held]] = False
+    keep = inter > 0
+    return pl.DataFrame(
+        {"idx": a[keep], "holder": b[keep], "inter": inter[keep]}
+    ).cast(out_schema)  # type: ignore[arg-type]
+
+
 def duplicates(documents: pl.DataFrame) -> pl.DataFrame:
     """One row per document: doc_id, duplicate_of (earliest document it copies) and similarity.
 
@@ -166,26 +279,7 @@ def duplicates(documents: pl.DataFrame) -> pl.DataFrame:
     sh = _shingles(docs)
     sizes = sh.group_by("idx").len("n")
     sh = sh.join(sizes.filter(pl.col("n") >= COPY_MIN_SHINGLES).select("idx"), on="idx", how="semi")
-    holders = (
-        sh.group_by("sh")
-        .agg(pl.col("idx").sort().head(STAR_HOLDERS).alias("holder"))
-        .filter(pl.col("holder").list.len() > 1)
-        .explode("holder")
-    )
-    cand = (
-        sh.join(holders, on="sh")
-        .filter(pl.col("holder") < pl.col("idx"))
-        .group_by("idx", "holder")
-        .len("star")
-        .filter(pl.col("star") >= CANDIDATE_MIN_SHARED)
-        .select("idx", "holder")
-    )
-    inter = (
-        cand.join(sh, on="idx")
-        .join(sh.rename({"idx": "holder"}), on=["holder", "sh"])
-        .group_by("idx", "holder")
-        .len("inter")
-    )
+    inter = _shared_shingles(sh)
     copies = (
         inter.join(sizes, on="idx")
         .join(sizes.rename({"idx": "holder", "n": "n_holder"}), on="holder")
@@ -275,6 +369,79 @@ def _terms(docs: pl.DataFrame) -> pl.DataFrame:
     return w.join(norm, on="idx").select("idx", "term", (pl.col("w") / pl.col("norm")).alias("w"), "df")
 
 
+def _candidates(post: pl.DataFrame) -> pl.DataFrame:
+    """Pairs of documents that share a term of ``post`` within the window: columns i < j, gap (days).
+
+    ``post`` holds idx, tid (an integer term id), bucket and day. Pairs only form within a
+    term, so the terms are taken in blocks of about ``_BLOCK_ROWS`` (document x document)
+    rows, each block joined on its own.
+    """
+    post = post.sort("tid")
+    tids = post["tid"].to_numpy()
+    counts = np.bincount(tids).astype(np.int64)
+    cost = np.cumsum(counts * counts)
+    row_end = np.cumsum(counts)
+    gap = (pl.col("day") - pl.col("dj")).abs()
+    blocks = []
+    lo_t, done = 0, 0
+    while lo_t < len(counts):
+        hi_t = max(int(np.searchsorted(cost, done + _BLOCK_ROWS, side="right")), lo_t + 1)
+        r0 = int(row_end[lo_t - 1]) if lo_t else 0
+        block = post.slice(r0, int(row_end[hi_t - 1]) - r0)
+        done = int(cost[hi_t - 1])
+        lo_t = hi_t
+        dated = block.filter(pl.col("bucket").is_not_null())
+        undated = block.filter(pl.col("bucket").is_null())
+        r = dated.rename({"idx": "j", "bucket": "bj", "day": "dj"})
+        parts = [
+            dated.join(r, left_on=["tid", "bucket"], right_on=["tid", "bj"]).filter(pl.col("idx") < pl.col("j")),
+            dated.with_columns((pl.col("bucket") + 1).alias("b1")).join(r, left_on=["tid", "b1"], right_on=["tid", "bj"]),
+        ]
+        if undated.height:
+            ru = block.rename({"idx": "j", "bucket": "bj", "day": "dj"})
+            parts.append(undated.join(ru, on="tid").filter(pl.col("bj").is_not_null() | (pl.col("idx") < pl.col("j"))))
+        blocks.append(
+            pl.concat([
+                part.filter(gap.is_null() | (gap <= WINDOW_DAYS)).select(
+                    # one integer key per pair (i < j): a pair's gap is the same wherever it is found
+                    (pl.min_horizontal("idx", "j").cast(pl.UInt64) * (1 << 32) + pl.max_horizontal("idx", "j"))
+                    .alias("key"),
+                    gap.fill_null(0.0).alias("gap"),
+                )
+                for part in parts
+            ]).unique("key")
+        )
+    pairs = pl.concat(blocks).unique("key")
+    return pairs.select(
+        (pl.col("key") // (1 << 32)).cast(pl.UInt32).alias("i"), (pl.col("key") % (1 << 32)).cast(pl.UInt32).alias("j"), "gap"
+    )
+
+
+def _sum_products(pending: list[tuple[np.ndarray, np.ndarray]], rows: int, out: list[pl.DataFrame]) -> int:
+    """Sum the products of the first pieces of ``pending`` (at least ``rows``) per pair, into ``out``.
+
+    Takes the pieces off ``pending`` and returns how many products they held. A pair's
+    products are all in one piece, in the order of i's terms. Polars' float sum depends on
+    the frame: a frame of a few thousand rows sums in another order than a large one, so
+    ``_similarities`` keeps at least ``rows`` pending after a flush, and the last frame is
+    never small unless the whole input is (then it is the frame the plain join would sum).
+    """
+    taken, n = 0, 0
+    while n < len(pending) and taken < rows:
+        taken += len(pending[n][0])
+        n += 1
+    if n == 0:
+        return 0
+    pieces = pending[:n]
+    del pending[:n]
+    out.append(
+        pl.DataFrame({"pair": np.concatenate([p for p, _ in pieces]), "prod": np.concatenate([x for _, x in pieces])})
+        .group_by("pair")
+        .agg(pl.col("prod").sum().alias("dot"))
+    )
+    return taken
+
+
 def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
     """Time-decayed cosine between documents that share a rare term within the window: i < j, sim.
 
@@ -282,48 +449,86 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
     ``CANDIDATE_MAX_DF`` documents propose pairs, and only pairs within ``WINDOW_DAYS`` (time
     buckets of that width, joined with the next bucket); the cosine of a proposed pair is
     then computed over all its terms.
+
+    Memory stays flat as the warehouse grows: pairs are proposed a block of terms at a time,
+    and each cosine is read from a dense row of a few documents' weights (documents j) for
+    every term of document i, a block of pairs at a time; the products are summed in the
+    order of i's terms, as a join of the pair with i's terms and then j's would.
     """
+    out_schema = {"i": pl.UInt32, "j": pl.UInt32, "sim": pl.Float64}
     post = (
         terms.filter(pl.col("df") <= CANDIDATE_MAX_DF)
         .sort(["idx", "w", "term"], descending=[False, True, False])
         .group_by("idx", maintain_order=True)
         .head(CANDIDATE_TERMS)
         .join(when, on="idx")
-        .select("idx", "term", "bucket", "day")
+        .select("idx", pl.col("term").rank("dense").cast(pl.UInt32).alias("tid"), "bucket", "day")
     )
-    dated = post.filter(pl.col("bucket").is_not_null())
-    undated = post.filter(pl.col("bucket").is_null())
-    r = dated.rename({"idx": "j", "bucket": "bj", "day": "dj"})
-    parts = [
-        dated.join(r, left_on=["term", "bucket"], right_on=["term", "bj"]).filter(pl.col("idx") < pl.col("j")),
-        dated.with_columns((pl.col("bucket") + 1).alias("b1")).join(r, left_on=["term", "b1"], right_on=["term", "bj"]),
-    ]
-    if undated.height:
-        ru = post.rename({"idx": "j", "bucket": "bj", "day": "dj"})
-        parts.append(undated.join(ru, on="term").filter(pl.col("bj").is_not_null() | (pl.col("idx") < pl.col("j"))))
-    gap = (pl.col("day") - pl.col("dj")).abs()
-    cand = (
-        pl.concat([
-            p.filter(gap.is_null() | (gap <= WINDOW_DAYS)).select(
-                pl.min_horizontal("idx", "j").alias("i"), pl.max_horizontal("idx", "j").alias("j"),
-                gap.fill_null(0.0).alias("gap"),
-            )
-            for p in parts
-        ])
-        .unique(["i", "j"])
-    )
-    # Integer term keys: the join below is the costly step, and joins on integers are faster.
-    vec = terms.select("idx", pl.col("term").hash(seed=_HASH_SEED).alias("term"), "w")
-    return (
-        cand.join(vec.rename({"idx": "i"}), on="i")
-        .join(vec.rename({"idx": "j", "w": "wj"}), on=["j", "term"])
-        .group_by("i", "j")
-        .agg(
-            (
-                (pl.col("w") * pl.col("wj")).sum()
-                / (1.0 + DECAY_STRENGTH * (1.0 + pl.col("gap").first() / DECAY_DAYS).log())
-            ).alias("sim")
-        )
+    if post.is_empty():
+        return pl.DataFrame(schema=out_schema)
+    cand = _candidates(post).sort("j", "i")
+    del post
+    if cand.is_empty():
+        return pl.DataFrame(schema=out_schema)
+    # Integer term keys (as the hashed join they replace: equal hashes match). A term of one
+    # document (df 1) cannot be shared, so it cannot add to any cosine.
+    vec = terms.filter(pl.col("df") > 1).select(
+        pl.col("idx").cast(pl.Int64), pl.col("term").hash(seed=_HASH_SEED).rank("dense").cast(pl.Int64).alias("tid"), "w",
+    ).sort("idx", maintain_order=True)
+    if vec.is_empty():
+        return pl.DataFrame(schema=out_schema)
+    v_idx = vec["idx"].to_numpy()
+    v_tid = vec["tid"].to_numpy()
+    v_w = vec["w"].to_numpy()
+    del vec
+    n_terms = int(v_tid.max()) + 1
+    cnt = np.bincount(v_idx, minlength=int(max(v_idx.max(), cand["j"].max())) + 1)
+    off = np.concatenate(([0], np.cumsum(cnt)))
+    ci = cand["i"].to_numpy().astype(np.int64)
+    cj = cand["j"].to_numpy().astype(np.int64)
+    gaps = cand["gap"].to_numpy()
+    del cand
+    rows_j = max(1, _BLOCK_ROWS // n_terms)  # documents j whose dense weight rows are held at once
+    dense = np.zeros((rows_j, n_terms))
+    flat = dense.reshape(-1)  # a view: dense[r, t] is flat[r * n_terms + t]
+    out: list[pl.DataFrame] = []
+    # Pieces of at most flush_rows products; a flush takes at least flush_rows (under twice that)
+    # when 3 * flush_rows are pending, so more than flush_rows stay for the last frame.
+    flush_rows = _BLOCK_ROWS // 2
+    pending: list[tuple[np.ndarray, np.ndarray]] = []
+    n_pending = 0
+    lo = 0
+    while lo < len(ci):
+        j0 = int(cj[lo])
+        end = int(np.searchsorted(cj, j0 + rows_j, side="left"))
+        j_rows = slice(off[j0], off[min(j0 + rows_j, len(cnt))])
+        local = v_idx[j_rows] - j0
+        dense[local, v_tid[j_rows]] = v_w[j_rows]
+        while lo < end:
+            lengths = cnt[ci[lo:end]]
+            hi = lo + max(1, int(np.searchsorted(np.cumsum(lengths), flush_rows, side="right")))
+            ln = lengths[: hi - lo]
+            begin = np.cumsum(ln) - ln
+            pos = np.repeat(off[ci[lo:hi]] - begin, ln) + np.arange(int(ln.sum()))
+            wj = flat.take(np.repeat((cj[lo:hi] - j0) * n_terms, ln) + v_tid.take(pos))
+            hit = np.flatnonzero(wj > 0.0)  # the term is in j (weights are positive)
+            pending.append((np.repeat(np.arange(lo, hi), ln).take(hit), v_w.take(pos.take(hit)) * wj.take(hit)))
+            n_pending += len(hit)
+            del pos, wj, hit
+            lo = hi
+            if n_pending >= 3 * flush_rows:
+                n_pending -= _sum_products(pending, flush_rows, out)
+        dense[local, v_tid[j_rows]] = 0.0
+    _sum_products(pending, n_pending, out)
+    if not out:
+        return pl.DataFrame(schema=out_schema)
+    dots = pl.concat(out)
+    pair = dots["pair"].to_numpy()
+    return pl.DataFrame({
+        "i": ci[pair], "j": cj[pair], "gap": gaps[pair], "dot": dots["dot"],
+    }).select(
+        pl.col("i").cast(pl.UInt32), pl.col("j").cast(pl.UInt32),
+        (pl.col("dot") / (1.0 + DECAY_STRENGTH * (1.0 + pl.col("gap") / DECAY_DAYS).log())).alias("sim"),
     )
 
 

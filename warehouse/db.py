@@ -47,11 +47,28 @@ def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table and view (idempotent) and attach the column comments."""
     for path in sql_files("tables"):
         con.execute(path.read_text(encoding="utf-8"))
+    _add_new_columns(con)
     for path in sql_files("views"):
         con.execute(path.read_text(encoding="utf-8"))
     for table, cols in TABLES.items():
         for c in cols:
             con.execute(f"comment on column {table}.{c.name} is {_quote(c.doc)}")
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Migrate a warehouse made by an older version: add the columns the schema gained since.
+
+    New columns are nullable or carry a default (``create table if not exists`` leaves an
+    existing table as it was); a column is never dropped or retyped here.
+    """
+    have: dict[str, set[str]] = {}
+    for table, column in con.execute(
+            "select table_name, column_name from information_schema.columns where table_schema = 'main'").fetchall():
+        have.setdefault(table, set()).add(column)
+    for table, cols in TABLES.items():
+        for c in cols:
+            if table in have and c.name not in have[table]:
+                con.execute(f"alter table {table} add column {c.name} {c.duckdb.replace(' not null', '')}")
 
 
 def _quote(text: str) -> str:

@@ -3,6 +3,7 @@ create table if not exists documents (
     doc_id varchar primary key,
     source_path varchar not null,
     source_format varchar not null,
+    source_encoding varchar not null default 'utf-8',
     content_sha256 varchar not null,
     outlet varchar,
     url varchar,

@@ -84,7 +84,7 @@ def build_synthetic_warehouse(path: Path) -> Path:
     for doc_id, outlet, at, dup, story, title, body in DOCS:
         text = " ".join(body)
         documents.append({
-            "doc_id": doc_id, "source_path": f"{doc_id}.txt", "source_format": "txt",
+            "doc_id": doc_id, "source_path": f"{doc_id}.txt", "source_format": "txt", "source_encoding": "utf-8",
             "content_sha256": doc_id * 8, "outlet": outlet, "title": title, "published_at": at,
             "published_at_source": "header", "language": "en", "text": text, "raw_text": text,
             "n_chars": len(text), "story_id": story, "duplicate_of": dup,

@@ -140,7 +140,9 @@ def test_bad_files_are_quarantined_and_the_run_goes_on(run_ingest, tmp_path: Pat
     assert reasons["notext.json"] == "JSON record without text"
     assert "not an article object" in reasons["list.json"]
     assert "broken symlink" in reasons["dangling.txt"]
-    assert "latin.txt" not in reasons  # cp1252 recovered: the decode is certain
+    assert "latin.txt" not in reasons  # cp1252 recovered: the decode is certain, and recorded
+    encodings = {Path(p).name: e for p, e in query(wh, "select source_path, source_encoding from documents")}
+    assert encodings == {"good.txt": "utf-8", "latin.txt": "cp1252"}
     loaded = {Path(r[0]).name for r in query(wh, "select source_path from documents")}
     assert loaded == {"good.txt", "latin.txt"}
     kept = [r[0] for r in query(wh, "select kept_copy from quarantine where kept_copy is not null")]
@@ -169,6 +171,13 @@ def test_changed_and_removed_files(run_ingest, sample_copy: Path, tmp_path: Path
     assert statuses["copy_of_000.txt"] == "duplicate"
     # the removed file's document is kept (documented rule); the copy is one document, two paths
     assert query(wh, "select count(*) from documents")[0][0] == 5
+    # The removed file comes back with the same bytes: loaded again, then unchanged.
+    (sample_copy / "004_a7d85d194f1ac181.txt").write_bytes((SAMPLE / "004_a7d85d194f1ac181.txt").read_bytes())
+    back = run_ingest(sample_copy, warehouse=wh)
+    assert (back.files_loaded, back.files_quarantined, back.exit_code) == (1, 0, 0)
+    statuses = dict(query(wh, "select regexp_extract(path, '[^/]+$'), status from files"))
+    assert statuses["004_a7d85d194f1ac181.txt"] == "loaded"
+    assert run_ingest(sample_copy, warehouse=wh).files_skipped == 6
 
 
 def test_missing_input_path_is_a_clear_error(run_ingest, tmp_path: Path) -> None:

@@ -20,3 +20,16 @@ def test_fetch_frame_hands_aware_timestamps_in_utc_whatever_the_session_zone() -
     rows = [*frame.select("t").to_dicts(), {"t": datetime(2021, 7, 6, tzinfo=UTC)}]
     assert pl.DataFrame(rows).height == 2
     con.close()
+
+
+def test_apply_ddl_migrates_a_warehouse_made_before_a_column_was_added() -> None:
+    from warehouse.db import apply_ddl
+
+    con = duckdb.connect()
+    apply_ddl(con)
+    con.execute("insert into documents (doc_id, source_path, source_format, content_sha256, text, raw_text, "
+                "n_chars, run_id) values ('d1', 'a.txt', 'txt', 'x', 'body', 'body', 4, 'r1')")
+    con.execute("alter table documents drop column source_encoding")  # as an older version made it
+    apply_ddl(con)
+    assert con.execute("select source_encoding from documents").fetchall() == [("utf-8",)]
+    con.close()
