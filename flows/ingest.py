@@ -457,7 +457,7 @@ def _mark_removed(con: duckdb.DuckDBPyConnection, inputs: list[Path], seen: set[
     """Files under this run's inputs that the ledger knows but that are gone: status removed.
 
     Rule: a removed file's document rows are kept (the article was published; analysts may
-    still need it); the file is marked removed and an info alert lists it.
+    still need it); the file is marked removed in the ``files`` ledger.
     """
     known = con.execute("select path from files where status <> 'removed'").fetchall()
     roots = [str(p) for p in inputs]
