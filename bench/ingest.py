@@ -32,6 +32,12 @@ WORKDIR = DEFAULT_OUT / "warehouses"
 STAGES = ("stage", "discover", "extract", "documents", "sentences", "quotes", "numbers",
           "load", "derive", "validate", "alerts")
 CHANGE = "\nA later update said 3 more people were hurt.\n"
+# A run whose process tree passes this is killed and recorded as aborted (80% of the RAM).
+MAX_TREE_RSS = float(os.environ.get("NEWSLEDGER_BENCH_MAX_RSS_GB", 0) or 0.8 * psutil.virtual_memory().total / 1e9) * 1e9
+
+
+class MemoryLimitError(RuntimeError):
+    """The measured run outgrew the memory the benchmark allows it."""
 
 
 def _tree(proc: psutil.Process) -> list[psutil.Process]:
@@ -90,6 +96,8 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
     peak_at = [0.0]  # seconds into the run when the peak was seen, to place it among the stages
     done = threading.Event()
 
+    over = threading.Event()
+
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
@@ -97,6 +105,10 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
             if rss > peak:
                 peak = rss
                 peak_at[0] = time.perf_counter() - t0
+            if rss > MAX_TREE_RSS:  # protect a shared machine: stop before the kernel's OOM killer does
+                over.set()
+                _kill_tree(ps)
+                return
             time.sleep(0.1)
 
     t = threading.Thread(target=sample, daemon=True)
@@ -113,6 +125,8 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
     seconds = time.perf_counter() - t0
     if by_process is not None:
         by_process["peak_at_s"] = int(peak_at[0] * 1e6)  # stored in the same units, divided below
+    if over.is_set():
+        raise MemoryLimitError(f"process tree passed {MAX_TREE_RSS / 1e9:.1f} GB after {seconds:.0f} s: killed")
     lines = [ln for ln in out.splitlines() if ln.startswith("{")]  # py-spy, when used, prints too
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"{args} failed ({proc.returncode}): {err[-3000:]}")
@@ -142,7 +156,14 @@ def bench_size(n: int, env: dict[str, str], timeout: float | None = None, profil
     raw = DEFAULT_OUT / f"profile_{n}.txt"
     spy = [str(Path(sys.executable).parent / "py-spy"), "record", "--subprocesses", "--threads", "--rate", "20",
            "--format", "raw", "--output", str(raw), "--nonblocking", "--"] if profile else []
-    first, secs, peak = run_measured([*spy, *cmd], env, timeout, per_proc)
+    try:
+        first, secs, peak = run_measured([*spy, *cmd], env, timeout, per_proc)
+    except (MemoryLimitError, subprocess.TimeoutExpired) as exc:
+        return {"articles": n, "bytes": size, "status": "aborted", "error": f"{type(exc).__name__}: {exc}",
+                "wall_seconds": None, "flow_seconds": None, "peak_rss_mb": None,
+                "peak_rss_mb_by_process": {k: round(v / 1e6) for k, v in per_proc.items() if k != "peak_at_s"},
+                "stage_seconds": {}, "load_average_1m_start": round(load0, 2),
+                "unchanged_rerun_seconds": None, "changed_1pct_seconds": None}
     if profile:  # sampled from outside (py-spy): the run's own figures are barely touched
         from bench.profile import write_summary
 
@@ -176,6 +197,7 @@ def bench_size(n: int, env: dict[str, str], timeout: float | None = None, profil
         "unchanged_rerun_flow_seconds": round(unchanged["flow_seconds"], 2),
         "unchanged_rerun_stage_seconds": _stages(unchanged),
         "unchanged_files_skipped": unchanged["files_skipped"], "unchanged_peak_rss_mb": round(peak_u / 1e6),
+        "unchanged_status": unchanged["status"], "unchanged_error": unchanged.get("error"),
     })
     # Change 1% of the files (append a sentence), re-run, then restore so the corpus stays reusable.
     files = sorted(corpus.rglob("*.txt"))[: max(1, n // 100)]
@@ -191,6 +213,7 @@ def bench_size(n: int, env: dict[str, str], timeout: float | None = None, profil
         "changed_1pct_flow_seconds": round(changed["flow_seconds"], 2),
         "changed_1pct_stage_seconds": _stages(changed),
         "changed_1pct_files_loaded": changed["files_loaded"], "changed_1pct_status": changed["status"],
+        "changed_1pct_error": changed.get("error"),
     })
     return out
 
@@ -205,6 +228,9 @@ def markdown(results: list[dict[str, Any]]) -> str:
              "unchanged re-run s (flow s) | 1% changed s (flow s) | load avg start/end |",
              "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
+        if r["status"] == "aborted":
+            lines.append(f"| {r['articles']} | {r['bytes'] / 1e6:.1f} | aborted | " + " | ".join(["n/a"] * 8) + " |")
+            continue
         lines.append(
             f"| {r['articles']} | {r['bytes'] / 1e6:.1f} | {r['status']} | {r['wall_seconds']:.1f} | "
             f"{r['flow_seconds']:.1f} | {r['articles_per_s']:.0f} | {r['mb_per_s']:.2f} | {r['peak_rss_mb']} | "
@@ -212,18 +238,21 @@ def markdown(results: list[dict[str, Any]]) -> str:
             f"{_fmt(r.get('changed_1pct_seconds'))} ({_fmt(r.get('changed_1pct_flow_seconds'))}) | "
             f"{r.get('load_average_1m_start', 'n/a')}/{r.get('load_average_1m_end', 'n/a')} |")
     lines += ["", "Per-stage seconds (parse stages run in 2 threads, so they can add up to more than the wall):", ""]
-    names = [s for s in STAGES if any(s in r["stage_seconds"] for r in results)]
+    names = [s for s in STAGES if any(s in (r.get("stage_seconds") or {}) for r in results)]
     lines.append("| articles | run | " + " | ".join(names) + " |")
     lines.append("| ---: | --- |" + " ---: |" * len(names))
     for r in results:
+        if r["status"] == "aborted":
+            continue
         for run, key in (("first", "stage_seconds"), ("unchanged", "unchanged_rerun_stage_seconds"),
                          ("1% changed", "changed_1pct_stage_seconds")):
             st = r.get(key)
             if st:
                 lines.append(f"| {r['articles']} | {run} | " + " | ".join(_fmt(st.get(s), ".2f") for s in names) + " |")
     for r in results:
-        if r.get("error"):
-            lines += ["", f"- {r['articles']} articles: run {r['status']}: {r['error'][:400]}"]
+        for run, key in (("first", ""), ("unchanged re-run", "unchanged_"), ("1% changed re-run", "changed_1pct_")):
+            if r.get(key + "error"):
+                lines += ["", f"- {r['articles']} articles, {run} failed: {r[key + 'error'][:400]}"]
     return "\n".join(lines) + "\n"
 
 
@@ -231,6 +260,11 @@ def run(sizes: list[int], timeout: float | None = None, profile: bool = False,
         reruns: bool = True) -> list[dict[str, Any]]:
     """Benchmark each size, merge into bench/results/ingest.json (by size), rewrite ingest.md."""
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING"}
+    # A Prefect home of its own: temporary servers of other processes sharing ~/.prefect's
+    # SQLite database made this one time out at start on a busy machine.
+    env.setdefault("PREFECT_HOME", str(DEFAULT_OUT / ".prefect"))
+    # Under load the temporary server can take more than Prefect's default 20 s to come up.
+    env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / "ingest.json"
     merged: dict[int, dict[str, Any]] = {}

@@ -43,6 +43,8 @@ LIBS = [("great_expectations", "great_expectations"), ("prefect", "prefect"), ("
         ("uvicorn/starlette/fastapi", "fastapi"), ("httpx", "httpx"), ("re (stdlib)", "re/"),
         ("json (stdlib)", "json/"), ("importlib", "importlib"), ("<frozen>", "<frozen")]
 _FRAME = re.compile(r"^(?P<func>.*) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
+# Steps whose samples are split by the function they call (the frame right below them).
+SPLIT = ("derive_tables", "parse_files", "parse_batch", "load_batch")
 # Flow steps seen on the main thread: (label, function name in flows/ingest.py or elsewhere).
 STEPS = [("begin_stage (copy warehouse)", "begin_stage"), ("discover + ledger", "discover"),
          ("discover + ledger", "_ledger"), ("load_batch", "load_batch"), ("derive_tables", "derive_tables"),
@@ -71,6 +73,7 @@ def summarise(raw: Path) -> dict[str, Any]:
     cpu_ours: Counter[str] = Counter()
     cpu_lib: Counter[str] = Counter()
     leaves: Counter[str] = Counter()
+    inside: dict[str, Counter[str]] = {k: Counter() for k in SPLIT}
     for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not count.isdigit():
@@ -98,6 +101,13 @@ def summarise(raw: Path) -> dict[str, Any]:
                     label = lab
                     break
             main_steps[label] += n
+        names = [f.rsplit(".", 1)[-1] for f, _ in frames]
+        for step in SPLIT:
+            if step in names:
+                i = names.index(step)
+                callee = next((frames[j] for j in range(i + 1, len(frames)) if _ours(frames[j][1])
+                               or j == len(frames) - 1), None)
+                inside[step][f"{callee[0]} ({callee[1]})" if callee else "(itself)"] += n
         own = [(f, fl) for f, fl in frames if _ours(fl)]
         cpu_ours[f"{own[-1][0]} ({own[-1][1]})" if own else "(no project frame)"] += n
         lib = "other"
@@ -115,6 +125,7 @@ def summarise(raw: Path) -> dict[str, Any]:
             "by_process": dict(by_process.most_common()),
             "main_thread_steps": dict(main_steps.most_common()),
             "cpu_by_our_function": dict(cpu_ours.most_common(25)),
+            "inside": {k: dict(v.most_common(12)) for k, v in inside.items() if v},
             "cpu_by_library": dict(cpu_lib.most_common(20)),
             "hottest_leaves": dict(leaves.most_common(20))}
 
@@ -132,6 +143,8 @@ def markdown(s: dict[str, Any], meta: dict[str, Any]) -> str:
              f"{s['samples']} samples (one sample = 1/rate CPU-seconds of one thread).", "",
              *table("CPU by process and thread", s["by_process"], s["samples"]),
              *table("Ingest main thread by flow step", s["main_thread_steps"], main_total),
+             *[row for step, d in s.get("inside", {}).items()
+               for row in table(f"Inside {step} (next project frame called)", d, sum(d.values()))],
              *table("CPU by library (deepest known frame)", s["cpu_by_library"], s["busy_samples"]),
              *table("CPU by our deepest function", s["cpu_by_our_function"], s["busy_samples"]),
              *table("Hottest leaf frames", s["hottest_leaves"], s["busy_samples"])]
