@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from bench.timing import mb as _mb
+from bench.timing import timed as _timed
 from transforms import quotes as Q
 from transforms import schema
 
@@ -172,20 +172,6 @@ def sample_groups(split: Any) -> dict[str, Any]:
     }
 
 
-def _mb(texts: list[str]) -> float:
-    return sum(len(t.encode("utf-8")) for t in texts) / 1e6
-
-
-def _timed(work: Callable[[], object], mb: float, repeats: int) -> dict[str, float]:
-    cpu = wall = float("inf")
-    for _ in range(repeats):
-        t0, c0 = time.perf_counter(), time.process_time()
-        work()
-        cpu = min(cpu, time.process_time() - c0)
-        wall = min(wall, time.perf_counter() - t0)
-    return {"mb": round(mb, 3), "cpu_seconds": round(cpu, 3), "wall_seconds": round(wall, 3),
-            "mb_per_s": round(mb / cpu, 2) if cpu else 0.0,
-            "wall_mb_per_s": round(mb / wall, 2) if wall else 0.0}
 
 
 _PAIR = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")

@@ -21,13 +21,14 @@ bench/results/sentences.json and bench/results/sentences.md. About two minutes.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from bench.timing import mb as _mb
+from bench.timing import timed as _timed
 from transforms.sentences import sentences, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,19 +147,6 @@ def _corpus() -> list[str]:
     return texts
 
 
-def _mb(texts: list[str]) -> float:
-    return sum(len(t.encode("utf-8")) for t in texts) / 1e6
-
-
-def _timed(work: Callable[[], object], mb: float, repeats: int) -> dict[str, float]:
-    cpu = wall = float("inf")
-    for _ in range(repeats):
-        t0, c0 = time.perf_counter(), time.process_time()
-        work()
-        cpu = min(cpu, time.process_time() - c0)
-        wall = min(wall, time.perf_counter() - t0)
-    return {"mb": round(mb, 3), "cpu_seconds": round(cpu, 3), "wall_seconds": round(wall, 3),
-            "mb_per_s": round(mb / cpu, 3), "wall_mb_per_s": round(mb / wall, 3)}
 
 
 def speed(spans: Spans, texts: list[str], repeats: int) -> dict[str, float]:
