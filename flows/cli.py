@@ -64,6 +64,10 @@ def ingest(
     Exit codes: 0 loaded cleanly, 3 loaded but some input was quarantined, 1 the run failed
     (nothing changed), 2 bad usage, 4 another run holds the warehouse.
     """
+    missing = [str(p) for p in paths or [] if not p.exists() and not p.is_symlink()]
+    if missing:  # before Prefect starts: a typo gets its answer at once
+        console.print(f"[red]error:[/] no such file or folder: {', '.join(missing)}")
+        raise typer.Exit(2)
     _quiet_prefect()
     import flows.ingest
     from flows.extract import InputPathError
