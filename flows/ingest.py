@@ -383,9 +383,8 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
         summary.files_seen = len(entries)
         seen = {e.path for e in entries}
         # Stat first: unchanged files are skipped here, without a task and without being read.
-        unchanged = [e for e in entries if is_unchanged(e, ledger)]
-        summary.files_skipped += len(unchanged)
         todo = [e for e in entries if not is_unchanged(e, ledger)]
+        summary.files_skipped += len(entries) - len(todo)
         batches = [todo[i:i + settings.batch_size] for i in range(0, len(todo), settings.batch_size)]
         futures = [
             parse_files.submit(b, {e.path: ledger[e.path] for e in b if e.path in ledger}, settings.max_file_bytes)
@@ -415,15 +414,12 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
                 derive_tables(con)
         summary.status = "succeeded"
         _record_run(con, summary, started, flow_run_id)
+        if quiet:
+            summary.rows = _row_counts(con)
         con.execute("checkpoint")
     finally:
         con.close()
     if quiet:
-        con = db.connect(stage)
-        try:
-            summary.rows = _row_counts(con)
-        finally:
-            con.close()
         db.commit_stage(stage, live)
         logger.info("run %s: %d files, all unchanged: nothing to derive or validate", summary.run_id, summary.files_seen)
         return

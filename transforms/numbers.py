@@ -832,15 +832,9 @@ _EXTEND_NEXT = _PCT_NEXT | _RANGE_NEXT | _POST_NEXT
 
 def _may_extend(text: str, end: int) -> bool:
     """False when no percent, range tail or post-qualifier can follow ``end`` (one peek)."""
-    c = text[end : end + 1]
-    if c == "":
-        return False
-    if c in _EXTEND_CHARS:
+    if _may_follow(text, end, _EXTEND_CHARS, _EXTEND_NEXT):
         return True
-    if c.isspace():
-        c2 = text[end + 1 : end + 2]
-        return (c2 != "" and c2 in _EXTEND_CHARS) or _peek(text, end).lower() in _EXTEND_NEXT
-    if c.isalpha():
+    if text[end : end + 1].isalpha():  # a percent word glued to the number: "5percent", "5pct"
         return text[end + 1 : end + 2] == "%" or _peek(text, end).lower() in _PCT_NEXT
     return False
 

@@ -44,16 +44,10 @@ RECORD_SCHEMA = pl.Schema({
 })
 
 
-def _encoding(record: Record) -> str:
-    """utf-8, or the encoding a certain recovery used (records.decode notes "decoded as cp1252")."""
-    _, found, encoding = (record.note or "").partition("decoded as ")
-    return encoding.strip() if found else "utf-8"
-
-
 def records_frame(records: Sequence[Record]) -> pl.DataFrame:
     """Records as the frame ``documents()`` takes, one row per distinct content."""
     frame = pl.DataFrame(
-        [(r.doc_id, r.source, r.source_format, r.content_sha256, r.raw_text, r.meta_json, _encoding(r))
+        [(r.doc_id, r.source, r.source_format, r.content_sha256, r.raw_text, r.meta_json, r.encoding)
          for r in records],
         schema=RECORD_SCHEMA, orient="row",
     )

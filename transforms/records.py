@@ -38,6 +38,11 @@ class Record:
     def doc_id(self) -> str:
         return self.content_sha256[:16]
 
+    @property
+    def encoding(self) -> str:
+        """How the bytes were decoded: utf-8, or cp1252 when ``decode`` recovered them."""
+        return "cp1252" if self.note and self.note.endswith(_CP1252_NOTE) else "utf-8"
+
 
 @dataclass(frozen=True)
 class Rejection:
@@ -54,6 +59,9 @@ def file_format(name: str) -> str | None:
     """txt, json or jsonl from the file name's suffix; None for anything else."""
     dot = name.rfind(".")
     return FORMATS.get(name[dot:].lower()) if dot >= 0 else None
+
+
+_CP1252_NOTE = "decoded as cp1252"
 
 
 def decode(data: bytes) -> tuple[str | None, str | None]:
@@ -76,7 +84,7 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
     high = [b for b in data if b >= 0x80]
     plausible = sum(1 for b in high if 0x91 <= b <= 0x97 or b >= 0xC0 or b in (0x85, 0xA0, 0xA3, 0xA9, 0xB0))
     if high and plausible / len(high) >= 0.9:
-        return data.decode("cp1252"), f"{utf8_error}; decoded as cp1252"
+        return data.decode("cp1252"), f"{utf8_error}; {_CP1252_NOTE}"
     return None, utf8_error
 
 

@@ -193,6 +193,20 @@ def _star_pairs(d: np.ndarray, first: np.ndarray, rank: np.ndarray) -> np.ndarra
     return np.sort(star.filter(pl.col("star") >= CANDIDATE_MIN_SHARED)["key"].to_numpy())
 
 
+def _ragged_block(cnt: np.ndarray, off: np.ndarray, owners: np.ndarray, lo: int, end: int,
+                  limit: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """The next block of pairs ``lo:hi`` (``hi <= end``, at least one pair, about ``limit``
+    rows) with each pair's owner row expanded from the CSR arrays (owner i holds rows
+    ``off[i]:off[i] + cnt[i]``): returns hi, the row counts, where each pair's run starts in
+    the block, and the rows' positions."""
+    lengths = cnt[owners[lo:end]]
+    hi = lo + max(1, int(np.searchsorted(np.cumsum(lengths), limit, side="right")))
+    ln = lengths[: hi - lo]
+    begin = np.cumsum(ln) - ln
+    pos = np.repeat(off[owners[lo:hi]] - begin, ln) + np.arange(int(ln.sum()))
+    return hi, ln, begin, pos
+
+
 def _shared_shingles(sh: pl.DataFrame) -> pl.DataFrame:
     """Shingles shared by each candidate pair: columns idx, holder (earlier), inter.
 
@@ -250,11 +264,7 @@ def _shared_shingles(sh: pl.DataFrame) -> pl.DataFrame:
         held = slice(off[o0], off[min(o0 + rows_o, len(cnt))])
         bitmap[doc[held] - o0, col[held]] = True
         while lo < end:
-            lengths = cnt[q_doc[lo:end]]
-            hi = lo + max(1, int(np.searchsorted(np.cumsum(lengths), _BLOCK_ROWS, side="right")))
-            ln = lengths[: hi - lo]
-            begin = np.cumsum(ln) - ln
-            pos = np.repeat(off[q_doc[lo:hi]] - begin, ln) + np.arange(int(ln.sum()))
+            hi, ln, begin, pos = _ragged_block(cnt, off, q_doc, lo, end, _BLOCK_ROWS)
             hit = bitmap[np.repeat(other[lo:hi] - o0, ln), col[pos]]
             inter[order[lo:hi]] = np.add.reduceat(hit, begin, dtype=np.int64)
             del pos, hit
@@ -505,11 +515,7 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
         local = v_idx[j_rows] - j0
         dense[local, v_tid[j_rows]] = v_w[j_rows]
         while lo < end:
-            lengths = cnt[ci[lo:end]]
-            hi = lo + max(1, int(np.searchsorted(np.cumsum(lengths), flush_rows, side="right")))
-            ln = lengths[: hi - lo]
-            begin = np.cumsum(ln) - ln
-            pos = np.repeat(off[ci[lo:hi]] - begin, ln) + np.arange(int(ln.sum()))
+            hi, ln, _, pos = _ragged_block(cnt, off, ci, lo, end, flush_rows)
             wj = flat.take(np.repeat((cj[lo:hi] - j0) * n_terms, ln) + v_tid.take(pos))
             hit = np.flatnonzero(wj > 0.0)  # the term is in j (weights are positive)
             pending.append((np.repeat(np.arange(lo, hi), ln).take(hit), v_w.take(pos.take(hit)) * wj.take(hit)))
