@@ -29,7 +29,7 @@ from typing import Any
 
 import polars as pl
 
-from bench.corpus import DEFAULT_OUT, build
+from bench.corpus import build
 from flows.extract import discover, read_files
 from transforms.documents import documents
 from transforms.numbers import numbers
@@ -68,7 +68,8 @@ def _budgeted(items: list[str], fn: Callable[[str], Any], budget_s: float) -> tu
 
 
 def files_for(articles: int) -> list[Path]:
-    corpus = build(10_000, DEFAULT_OUT / "10000")
+    # The copies shape keeps the real wording (the events shape renames words): peers see real text.
+    corpus = build(10_000, mode="copies")
     return sorted(p for p in corpus.rglob("*") if p.is_file())[:articles]
 
 

@@ -1,11 +1,12 @@
 """End-to-end ingest benchmark: fresh warehouse, N articles, wall time, MB/s, peak memory
 (RSS of the whole process tree), per-stage times; then an unchanged re-run and one with 1%
-of the files changed. ``python -m bench.ingest 10000 [100000 ...] [--timeout S]``.
+of the files changed. ``python -m bench.ingest 10000 [100000 ...] [--mode events|copies] [--timeout S]``
+(``bench.corpus`` explains the two corpus shapes; ``events`` is the default).
 
 Each run is ``bench.ingest_once`` in a child process (the real flow: Prefect, transforms,
 load, GX validation in its own child, alerts, swap), so the wall time includes interpreter
-start and imports; ``flow_seconds`` is the flow alone. Figures are merged by corpus size
-into bench/results/ingest.json and summarised in bench/results/ingest.md.
+start and imports; ``flow_seconds`` is the flow alone. Figures are merged by corpus shape and
+size into bench/results/ingest.json and summarised in bench/results/ingest.md.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 import psutil
 
-from bench.corpus import DEFAULT_OUT, build
+from bench.corpus import DEFAULT_OUT, build, corpus_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -143,23 +144,24 @@ def _stages(summary: dict[str, Any]) -> dict[str, float]:
 
 
 def bench_size(n: int, env: dict[str, str], timeout: float | None = None, profile: bool = False,
-               reruns: bool = True) -> dict[str, Any]:
-    corpus = build(n, DEFAULT_OUT / str(n))
+               reruns: bool = True, mode: str = "events") -> dict[str, Any]:
+    corpus = build(n, mode=mode)
     size = corpus_bytes(corpus)
     WORKDIR.mkdir(parents=True, exist_ok=True)
-    wh = WORKDIR / f"bench_{n}.duckdb"
-    for p in WORKDIR.glob(f"*bench_{n}.duckdb*"):
+    name = corpus_dir(n, mode).name
+    wh = WORKDIR / f"bench_{name}.duckdb"
+    for p in WORKDIR.glob(f"*bench_{name}.duckdb*"):
         shutil.rmtree(p) if p.is_dir() else p.unlink()
     cmd = [sys.executable, "-m", "bench.ingest_once", str(corpus), str(wh)]
     load0 = os.getloadavg()[0]
     per_proc: dict[str, int] = {}
-    raw = DEFAULT_OUT / f"profile_{n}.txt"
+    raw = DEFAULT_OUT / f"profile_{name}.txt"
     spy = [str(Path(sys.executable).parent / "py-spy"), "record", "--subprocesses", "--threads", "--rate", "20",
            "--format", "raw", "--output", str(raw), "--nonblocking", "--"] if profile else []
     try:
         first, secs, peak = run_measured([*spy, *cmd], env, timeout, per_proc)
     except (MemoryLimitError, subprocess.TimeoutExpired) as exc:
-        return {"articles": n, "bytes": size, "status": "aborted", "error": f"{type(exc).__name__}: {exc}",
+        return {"articles": n, "corpus": mode, "bytes": size, "status": "aborted", "error": f"{type(exc).__name__}: {exc}",
                 "wall_seconds": None, "flow_seconds": None, "peak_rss_mb": None,
                 "peak_rss_mb_by_process": {k: round(v / 1e6) for k, v in per_proc.items() if k != "peak_at_s"},
                 "stage_seconds": {}, "load_average_1m_start": round(load0, 2),
@@ -170,7 +172,7 @@ def bench_size(n: int, env: dict[str, str], timeout: float | None = None, profil
         write_summary(raw, {"articles": n, "rate": 20, "wall_seconds": round(secs, 1),
                             "load_average": round(os.getloadavg()[0], 2)})
     out: dict[str, Any] = {
-        "articles": n, "bytes": size, "status": first["status"], "error": first.get("error"),
+        "articles": n, "corpus": mode, "bytes": size, "status": first["status"], "error": first.get("error"),
         "wall_seconds": round(secs, 2), "flow_seconds": round(first["flow_seconds"], 2),
         "startup_seconds": round(first.get("import_seconds", 0.0), 2),
         "articles_per_s": round(n / secs, 1), "mb_per_s": round(size / 1e6 / secs, 3),
@@ -199,6 +201,9 @@ def bench_size(n: int, env: dict[str, str], timeout: float | None = None, profil
         "unchanged_files_skipped": unchanged["files_skipped"], "unchanged_peak_rss_mb": round(peak_u / 1e6),
         "unchanged_status": unchanged["status"], "unchanged_error": unchanged.get("error"),
     })
+    # The same re-run as a scheduled run makes it: against a Prefect server that is already up
+    # (`newsledger serve`), so the temporary server's start leaves the figure.
+    out.update(_served_unchanged(cmd, env, timeout))
     # Change 1% of the files (append a sentence), re-run, then restore so the corpus stays reusable.
     files = sorted(corpus.rglob("*.txt"))[: max(1, n // 100)]
     for p in files:
@@ -218,47 +223,77 @@ def bench_size(n: int, env: dict[str, str], timeout: float | None = None, profil
     return out
 
 
+def shape(r: dict[str, Any]) -> str:
+    """The corpus shape of a result (results from before the shapes existed were ``copies``)."""
+    return str(r.get("corpus", "copies"))
+
+
+def _served_unchanged(cmd: list[str], env: dict[str, str], timeout: float | None) -> dict[str, Any]:
+    """Unchanged re-runs against a running Prefect server: best of 3 (wall, flow)."""
+    from flows.serve import start_server, stop_process_group
+
+    server = start_server(DEFAULT_OUT / ".prefect-served")
+    try:
+        served = {**env, "PREFECT_API_URL": server.url}
+        runs = [run_measured(cmd, served, timeout) for _ in range(3)]
+    finally:
+        if server.process is not None:
+            stop_process_group(server.process)
+    best = min(runs, key=lambda r: r[1])
+    return {"unchanged_served_seconds": round(best[1], 2),
+            "unchanged_served_flow_seconds": round(best[0]["flow_seconds"], 2),
+            "unchanged_served_import_seconds": round(best[0].get("import_seconds", 0.0), 2),
+            "unchanged_served_stage_seconds": _stages(best[0]),
+            "unchanged_served_all_seconds": [round(r[1], 2) for r in runs]}
+
+
 def _fmt(v: Any, spec: str = ".1f") -> str:
     return "n/a" if v is None else format(v, spec)
 
 
 def markdown(results: list[dict[str, Any]]) -> str:
     lines = ["# End-to-end ingest", "",
-             "| articles | MB | status | wall s | flow s | articles/s | MB/s | peak RSS MB | "
-             "unchanged re-run s (flow s) | 1% changed s (flow s) | load avg start/end |",
-             "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "Corpus shapes (`bench/corpus.py`): `events` = the base corpus renamed into distinct events per "
+             "replica (story sizes stay constant: a realistic archive); `copies` = the base articles repeated "
+             "with only ids, dates and numbers varied (60 ever-growing stories of syndicated copies: the stress case).", "",
+             "| corpus | articles | MB | status | wall s | flow s | articles/s | MB/s | peak RSS MB | "
+             "unchanged re-run s (flow s) | unchanged, Prefect server up, s (flow s) | 1% changed s (flow s) | "
+             "load avg start/end |",
+             "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         if r["status"] == "aborted":
-            lines.append(f"| {r['articles']} | {r['bytes'] / 1e6:.1f} | aborted | " + " | ".join(["n/a"] * 8) + " |")
+            lines.append(f"| {shape(r)} | {r['articles']} | {r['bytes'] / 1e6:.1f} | aborted | " + " | ".join(["n/a"] * 9) + " |")
             continue
         lines.append(
-            f"| {r['articles']} | {r['bytes'] / 1e6:.1f} | {r['status']} | {r['wall_seconds']:.1f} | "
+            f"| {shape(r)} | {r['articles']} | {r['bytes'] / 1e6:.1f} | {r['status']} | {r['wall_seconds']:.1f} | "
             f"{r['flow_seconds']:.1f} | {r['articles_per_s']:.0f} | {r['mb_per_s']:.2f} | {r['peak_rss_mb']} | "
             f"{_fmt(r.get('unchanged_rerun_seconds'))} ({_fmt(r.get('unchanged_rerun_flow_seconds'))}) | "
+            f"{_fmt(r.get('unchanged_served_seconds'))} ({_fmt(r.get('unchanged_served_flow_seconds'))}) | "
             f"{_fmt(r.get('changed_1pct_seconds'))} ({_fmt(r.get('changed_1pct_flow_seconds'))}) | "
             f"{r.get('load_average_1m_start', 'n/a')}/{r.get('load_average_1m_end', 'n/a')} |")
     lines += ["", "Per-stage seconds (parse stages run in 2 threads, so they can add up to more than the wall):", ""]
     names = [s for s in STAGES if any(s in (r.get("stage_seconds") or {}) for r in results)]
-    lines.append("| articles | run | " + " | ".join(names) + " |")
-    lines.append("| ---: | --- |" + " ---: |" * len(names))
+    lines.append("| corpus | articles | run | " + " | ".join(names) + " |")
+    lines.append("| --- | ---: | --- |" + " ---: |" * len(names))
     for r in results:
         if r["status"] == "aborted":
             continue
         for run, key in (("first", "stage_seconds"), ("unchanged", "unchanged_rerun_stage_seconds"),
+                         ("unchanged, server up", "unchanged_served_stage_seconds"),
                          ("1% changed", "changed_1pct_stage_seconds")):
             st = r.get(key)
             if st:
-                lines.append(f"| {r['articles']} | {run} | " + " | ".join(_fmt(st.get(s), ".2f") for s in names) + " |")
+                lines.append(f"| {shape(r)} | {r['articles']} | {run} | " + " | ".join(_fmt(st.get(s), ".2f") for s in names) + " |")
     for r in results:
         for run, key in (("first", ""), ("unchanged re-run", "unchanged_"), ("1% changed re-run", "changed_1pct_")):
             if r.get(key + "error"):
-                lines += ["", f"- {r['articles']} articles, {run} failed: {r[key + 'error'][:400]}"]
+                lines += ["", f"- {shape(r)} {r['articles']} articles, {run} failed: {r[key + 'error'][:400]}"]
     return "\n".join(lines) + "\n"
 
 
 def run(sizes: list[int], timeout: float | None = None, profile: bool = False,
-        reruns: bool = True) -> list[dict[str, Any]]:
-    """Benchmark each size, merge into bench/results/ingest.json (by size), rewrite ingest.md."""
+        reruns: bool = True, mode: str = "events") -> list[dict[str, Any]]:
+    """Benchmark each size, merge into bench/results/ingest.json (by shape and size), rewrite ingest.md."""
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING"}
     # A Prefect home of its own: temporary servers of other processes sharing ~/.prefect's
     # SQLite database made this one time out at start on a busy machine.
@@ -267,15 +302,15 @@ def run(sizes: list[int], timeout: float | None = None, profile: bool = False,
     env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / "ingest.json"
-    merged: dict[int, dict[str, Any]] = {}
+    merged: dict[tuple[str, int], dict[str, Any]] = {}
     if path.exists():
-        merged = {r["articles"]: r for r in json.loads(path.read_text(encoding="utf-8"))}
+        merged = {(shape(r), r["articles"]): r for r in json.loads(path.read_text(encoding="utf-8"))}
     fresh = []
     for n in sizes:
-        r = bench_size(n, env, timeout, profile and n == min(sizes), reruns)
+        r = bench_size(n, env, timeout, profile and n == min(sizes), reruns, mode)
         r["profiled"] = profile and n == min(sizes)
         r["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        merged[n] = r
+        merged[(mode, n)] = r
         fresh.append(r)
         results = [merged[k] for k in sorted(merged)]
         path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -290,8 +325,9 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true",
                     help="run the first ingest of the smallest size under py-spy (bench/results/profile.md)")
     ap.add_argument("--no-reruns", action="store_true", help="first run only (scaling points)")
+    ap.add_argument("--mode", choices=("events", "copies"), default="events", help="corpus shape (bench.corpus)")
     args = ap.parse_args()
-    run(args.sizes, args.timeout, args.profile, not args.no_reruns)
+    run(args.sizes, args.timeout, args.profile, not args.no_reruns, args.mode)
     print((RESULTS / "ingest.md").read_text(encoding="utf-8"))
 
 

@@ -151,8 +151,8 @@ def markdown(s: dict[str, Any], meta: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def record(n: int, rate: int, timeout: float) -> tuple[Path, dict[str, Any]]:
-    corpus = build(n, DEFAULT_OUT / str(n))
+def record(n: int, rate: int, timeout: float, mode: str = "events") -> tuple[Path, dict[str, Any]]:
+    corpus = build(n, mode=mode)
     wdir = DEFAULT_OUT / "warehouses"
     wdir.mkdir(parents=True, exist_ok=True)
     wh = wdir / f"profile_{n}.duckdb"

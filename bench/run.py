@@ -3,8 +3,9 @@
 ``python -m bench.run [--full] [--profile] [--stage-benches] [--only summary]``
 
 1. End-to-end ingest of the 10,000-article bench corpus (``bench.ingest``: fresh warehouse,
-   unchanged re-run, 1%-changed re-run); with ``--full`` (or ``NEWSLEDGER_BENCH_FULL=1``)
-   the 100,000-article corpus too.
+   unchanged re-run, the same against a running Prefect server, 1%-changed re-run); with
+   ``--full`` (or ``NEWSLEDGER_BENCH_FULL=1``) the 100,000-article corpus too. The corpus is
+   the ``events`` shape (``bench.corpus``); ``--stress`` adds the ``copies`` shape at 10,000.
 2. Side by side on the same text (``bench.floor``): our sentences vs pySBD and blingfire,
    our numbers vs quantulum3, and the floor (read the bytes + one Polars regex pass).
 3. Optionally a py-spy profile of the first ingest (``--profile``, ``bench.profile``) and the
@@ -66,9 +67,14 @@ def _met(ok: bool | None) -> str:
 
 def summary_markdown() -> str:
     """Targets of issue 8 against the latest figures in bench/results/."""
+    from bench.ingest import shape
+
     every = _load("ingest.json") or []
-    aborted = [r for r in every if r["status"] == "aborted"]
-    ingest = {r["articles"]: r for r in every if r["status"] != "aborted"}
+    # The targets are judged on the realistic shape (distinct events); the stress shape
+    # (syndicated copies of 60 ever-growing stories) is reported beside them.
+    aborted = [r for r in every if r["status"] == "aborted" and shape(r) == "events"]
+    ingest = {r["articles"]: r for r in every if r["status"] != "aborted" and shape(r) == "events"}
+    stress = {r["articles"]: r for r in every if r["status"] != "aborted" and shape(r) == "copies"}
     floor = _load("floor.json")
     profile = _load("profile.json")
     small = ingest.get(10_000) or (ingest[min(ingest)] if ingest else None)
@@ -113,14 +119,24 @@ def summary_markdown() -> str:
         else:
             rows.append(("Linear in corpus size", "10k vs 100k", "one size only", "n/a"))
         un = head.get("unchanged_rerun_seconds")
+        served = head.get("unchanged_served_seconds")
         rows.append((f"Unchanged re-run, {head['articles']:,} files", "< 5 s at 100k",
-                     f"{_n(un)} s wall ({_n(head.get('unchanged_rerun_flow_seconds'))} s in the flow)"
-                     if un is not None else "not measured (first run did not commit)",
-                     _met(un < 5) if un is not None else "n/a"))
+                     (f"{_n(served)} s wall against a running Prefect server "
+                      f"({_n(head.get('unchanged_served_flow_seconds'))} s in the flow, "
+                      f"{_n(head.get('unchanged_served_import_seconds'))} s interpreter start and imports); "
+                      if served is not None else "")
+                     + (f"{_n(un)} s wall as a one-off run with a temporary Prefect server "
+                        f"({_n(head.get('unchanged_rerun_flow_seconds'))} s in the flow)"
+                        if un is not None else "not measured (first run did not commit)"),
+                     _met((served if served is not None else un) < 5) if un is not None else "n/a"))
         ch = head.get("changed_1pct_seconds")
         rows.append((f"1% changed re-run, {head['articles']:,} files", "(no target; proportional to the change)",
                      f"{_n(ch)} s wall ({_n(head.get('changed_1pct_flow_seconds'))} s in the flow)"
                      if ch is not None else "not measured", "n/a"))
+    for n, r in sorted(stress.items()):
+        rows.append((f"Stress shape (copies), {n:,} articles", "(no target: 60 stories of up to 1,000 copies)",
+                     f"{r['mb_per_s']:.2f} MB/s ({r['wall_seconds']:.0f} s wall, derive "
+                     f"{r['stage_seconds'].get('derive', 0):.0f} s, peak RSS {r['peak_rss_mb']:,} MB)", "n/a"))
     if floor:
         r = floor["ratios"]
         rows.append(("Sentences vs pySBD (same text)", ">= 100x",
@@ -202,6 +218,7 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true",
                     help="run the first ingest of the smallest size under py-spy (needs py-spy in the venv)")
     ap.add_argument("--stage-benches", action="store_true", help="also run the per-stage quality benches")
+    ap.add_argument("--stress", action="store_true", help="also the 10,000-article copies-shaped corpus")
     ap.add_argument("--only", choices=("ingest", "side", "summary"), default=None)
     args = ap.parse_args()
     sizes = args.sizes or ([10_000, 100_000] if args.full else [10_000])
@@ -210,6 +227,8 @@ def main() -> None:
         from bench.ingest import run as run_ingest_bench
 
         run_ingest_bench(sizes, args.timeout, profile=args.profile)
+        if args.stress:
+            run_ingest_bench([10_000], args.timeout, reruns=False, mode="copies")
     if args.only in (None, "side"):
         _py("bench.floor", "--articles", str(args.side_articles), "--budget", str(args.budget), timeout=1800)
     if args.stage_benches and args.only is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,16 +79,16 @@ def discover(paths: Sequence[Path]) -> list[FileEntry]:
 
 
 def _entry(path: Path) -> FileEntry:
-    key = str(path.absolute())
+    key = str(path if path.is_absolute() else path.absolute())
     try:
-        st = path.stat()
+        st = path.stat()  # one stat call: the type comes from st_mode, not another is_file()
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return FileEntry(key, None, None, "symlink loop")
         if path.is_symlink():
             return FileEntry(key, None, None, "broken symlink (target missing)")
         return FileEntry(key, None, None, f"cannot stat: {exc.strerror}")
-    if not path.is_file():
+    if not stat.S_ISREG(st.st_mode):
         return FileEntry(key, None, None, "not a regular file")
     return FileEntry(key, st.st_size, st.st_mtime_ns)
 

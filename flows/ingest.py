@@ -125,7 +125,16 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: ReadResult, parsed: Parse
                settings: Settings, summary: RunSummary, ledger: dict[str, LedgerRow]) -> None:
     """Write one parsed batch into the stage: documents and their rows, files, quarantine."""
     now = datetime.now(UTC)
-    existing = set(db.fetch_frame(con, "select doc_id from documents")["doc_id"].to_list()) if parsed.documents.height else set()
+    existing: set[str] = set()
+    batch_ids = sorted({d for (_s, _m, _h, _st, ids) in result.files.values() for d in ids}
+                       | set(parsed.documents["doc_id"].to_list()))
+    if batch_ids:  # which of this batch's documents the warehouse already holds (not all its ids)
+        con.register("_batch_ids", pl.DataFrame({"doc_id": batch_ids}, schema={"doc_id": pl.String}))
+        try:
+            existing = {r[0] for r in con.execute(
+                "select doc_id from documents where doc_id in (select doc_id from _batch_ids)").fetchall()}
+        finally:
+            con.unregister("_batch_ids")
     new_docs = parsed.documents.filter(~pl.col("doc_id").is_in(list(existing))).with_columns(run_id=pl.lit(run_id))
     new_ids = new_docs["doc_id"].to_list()
     keep = pl.col("doc_id").is_in(new_ids)
@@ -293,17 +302,28 @@ def _row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in schema.TABLES}  # type: ignore[index]
 
 
+def _run_row(summary: RunSummary, started: datetime, flow_run_id: str | None) -> dict[str, Any]:
+    """The run's `runs` row (column name -> value)."""
+    return {"run_id": summary.run_id, "flow_run_id": flow_run_id, "started_at": started,
+            "finished_at": datetime.now(UTC), "status": summary.status, "files_seen": summary.files_seen,
+            "files_loaded": summary.files_loaded, "files_skipped": summary.files_skipped,
+            "files_quarantined": summary.files_quarantined, "error": summary.error}
+
+
 def _record_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, started: datetime, flow_run_id: str | None) -> None:
-    con.execute("delete from runs where run_id = ?", [summary.run_id])
-    con.execute(
-        "insert into runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [summary.run_id, flow_run_id, started, datetime.now(UTC), summary.status, summary.files_seen,
-         summary.files_loaded, summary.files_skipped, summary.files_quarantined, summary.error],
-    )
+    db.insert_runs(con, [_run_row(summary, started, flow_run_id)])
 
 
 def task_runner(settings: Settings) -> Any:
-    """The task runner the settings ask for: threads (default) or Dask (local cluster or an address)."""
+    """The parse stage's task runner: threads, processes, or Dask (local cluster or an address).
+
+    The parse is mostly pure Python, which threads share one core for (the GIL): processes
+    (the default) use every core; Dask spreads it over a cluster.
+    """
+    if settings.task_runner == "process":
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return ProcessPoolTaskRunner(max_workers=settings.parse_workers)
     if settings.task_runner == "dask":
         from prefect_dask import DaskTaskRunner
 
@@ -313,18 +333,16 @@ def task_runner(settings: Settings) -> Any:
                                              "processes": True, "dashboard_address": None})
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    return ThreadPoolTaskRunner(max_workers=2)
+    return ThreadPoolTaskRunner(max_workers=settings.parse_workers)
 
 
 def run_ingest(paths: Sequence[str] | None = None, warehouse: str | None = None,
                settings: Settings | None = None) -> RunSummary:
-    """Run the ``ingest`` flow with the task runner the settings choose."""
+    """Run the ``ingest`` flow; ``settings`` (its fields that were set) override the environment."""
     options = None
     if settings is not None:
         options = settings.model_dump(mode="json", exclude_unset=True)
-    settings = settings or get_settings()
-    flow_ = ingest.with_options(task_runner=task_runner(settings))
-    return flow_(paths, warehouse, options)  # type: ignore[no-any-return]
+    return ingest(paths, warehouse, options)  # type: ignore[no-any-return]
 
 
 def _flow_run_id() -> str | None:
@@ -372,37 +390,63 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
          flow_run_id: str | None, logger: Any) -> None:
     times = summary.stage_seconds
     live = settings.warehouse
+    with _timed(times, "discover"):
+        entries = discover(inputs)
+        summary.files_seen = len(entries)
+        seen = {e.path for e in entries}
+        ledger: dict[str, LedgerRow] = {}
+        if live.exists():
+            # Read the live file (read-only, as any reader): the stage is a copy of it, and this
+            # run holds the run lock, so its ledger is the stage's.
+            con = db.connect(live, read_only=True)
+            try:
+                ledger = _ledger(con)
+                # Stat first: unchanged files are skipped here, without a task and without being read.
+                todo = [e for e in entries if not is_unchanged(e, ledger)]
+                if not todo and not _removed_paths(con, inputs, seen):
+                    summary.files_skipped = len(entries)
+                    summary.status = "succeeded"
+                    summary.rows = _row_counts(con)
+            finally:
+                con.close()
+    if summary.status == "succeeded":
+        # Nothing on disk changed: the warehouse is not rewritten (copying it is O(its size));
+        # the run goes to the journal, which the next writing run folds into `runs`.
+        db.discard_stage(live)  # a crashed run's leftover, if any
+        db.journal_run(live, _run_row(summary, started, flow_run_id))
+        logger.info("run %s: %d files, all unchanged: warehouse not rewritten", summary.run_id, summary.files_seen)
+        return
     with _timed(times, "stage"):
         stage = db.begin_stage(live)
     con = db.connect(stage)
     try:
         with _timed(times, "discover"):
-            ledger = _ledger(con)
-            entries = discover(inputs)
             content_before = _content_fingerprint(con)
-        summary.files_seen = len(entries)
-        seen = {e.path for e in entries}
-        # Stat first: unchanged files are skipped here, without a task and without being read.
+            journaled = db.fold_journal(con, live)
         todo = [e for e in entries if not is_unchanged(e, ledger)]
         summary.files_skipped += len(entries) - len(todo)
         batches = [todo[i:i + settings.batch_size] for i in range(0, len(todo), settings.batch_size)]
-        futures = [
-            parse_files.submit(b, {e.path: ledger[e.path] for e in b if e.path in ledger}, settings.max_file_bytes)
-            for b in batches
-        ]
         done = 0
         if progress_hook:
             progress_hook(0, len(todo))
-        for i, batch in enumerate(batches):
-            result, parsed, batch_times = futures[i].result()
-            futures[i] = None  # type: ignore[call-overload]  # let a loaded batch's frames go (memory)
-            done += len(batch)
-            if progress_hook:
-                progress_hook(done, len(todo))
-            for k, v in batch_times.items():
-                times[k] = times.get(k, 0.0) + v
-            with _timed(times, "load"):
-                load_batch(con, result, parsed, summary.run_id, settings, summary, ledger)
+        # The parse runner lives only for the parse: its workers are gone before derive.
+        with contextlib.ExitStack() as parse_stage:
+            runner = parse_stage.enter_context(task_runner(settings)) if batches else None
+            futures = [
+                runner.submit(parse_files, {"entries": b, "max_bytes": settings.max_file_bytes,
+                                            "ledger": {e.path: ledger[e.path] for e in b if e.path in ledger}})
+                for b in batches
+            ] if runner is not None else []
+            for i, batch in enumerate(batches):
+                result, parsed, batch_times = futures[i].result()
+                futures[i] = None  # let a loaded batch's frames go (memory)
+                done += len(batch)
+                if progress_hook:
+                    progress_hook(done, len(todo))
+                for k, v in batch_times.items():
+                    times[k] = times.get(k, 0.0) + v
+                with _timed(times, "load"):
+                    load_batch(con, result, parsed, summary.run_id, settings, summary, ledger)
         with _timed(times, "load"):
             _mark_removed(con, inputs, seen, summary.run_id)
         # Nothing to derive or validate when the documents are the ones the last run left
@@ -421,6 +465,7 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
         con.close()
     if quiet:
         db.commit_stage(stage, live)
+        db.clear_journal(live, journaled)
         logger.info("run %s: %d files, all unchanged: nothing to derive or validate", summary.run_id, summary.files_seen)
         return
     with _timed(times, "validate"):
@@ -439,6 +484,7 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
     finally:
         con.close()
     db.commit_stage(stage, live)
+    db.clear_journal(live, journaled)
     logger.info("run %s: %d files, %d loaded, %d skipped, %d quarantined", summary.run_id,
                 summary.files_seen, summary.files_loaded, summary.files_skipped, summary.files_quarantined)
 
@@ -449,15 +495,20 @@ def _content_fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return int(n), int(digest)
 
 
+def _removed_paths(con: duckdb.DuckDBPyConnection, inputs: list[Path], seen: set[str]) -> list[str]:
+    """Paths under this run's inputs that the ledger knows (not yet removed) but that are gone."""
+    known = con.execute("select path from files where status <> 'removed'").fetchall()
+    roots = [str(p) for p in inputs]
+    return [p for (p,) in known if p not in seen and any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)]
+
+
 def _mark_removed(con: duckdb.DuckDBPyConnection, inputs: list[Path], seen: set[str], run_id: str) -> None:
     """Files under this run's inputs that the ledger knows but that are gone: status removed.
 
     Rule: a removed file's document rows are kept (the article was published; analysts may
     still need it); the file is marked removed in the ``files`` ledger.
     """
-    known = con.execute("select path from files where status <> 'removed'").fetchall()
-    roots = [str(p) for p in inputs]
-    gone = [p for (p,) in known if p not in seen and any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)]
+    gone = _removed_paths(con, inputs, seen)
     if gone:
         con.register("_removed", pl.DataFrame({"path": gone}))
         try:
@@ -472,12 +523,14 @@ def _record_failure(live: Path, summary: RunSummary, started: datetime, flow_run
         stage = db.begin_stage(live)
         con = db.connect(stage)
         try:
+            journaled = db.fold_journal(con, live)
             _record_run(con, summary, started, flow_run_id)
             alerting.record_failure(con, summary)
             con.execute("checkpoint")
         finally:
             con.close()
         db.commit_stage(stage, live)
+        db.clear_journal(live, journaled)
     except Exception as exc:  # the original error matters more
         log.error("could not record the failed run: %s", exc)
         db.discard_stage(live)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,7 +31,9 @@ class Settings(BaseSettings):
                                           description="Alert when a run quarantines more than this share of its files.")
     build_data_docs: bool = Field(True, description="Build GX Data Docs on every run (warehouse/docs/).")
     alert_webhook_url: str | None = Field(None, description="POST alerts as JSON here (optional).")
-    task_runner: str = Field("thread", description="thread (default) or dask.")
+    task_runner: Literal["process", "thread", "dask"] = Field(
+        "process", description="Parse stage runner: process (default, one process per core), thread or dask.")
+    parse_workers: int = Field(2, ge=1, description="Parse processes or threads (process and thread runners).")
     dask_address: str | None = Field(None, description="Existing Dask scheduler; else a local cluster.")
     dask_workers: int = Field(2, ge=1, description="Workers of the local Dask cluster.")
 

@@ -4,7 +4,13 @@ A run never writes the live file. It copies the warehouse to a private stage fil
 and validates there, and ``os.replace``s the stage over the live file when everything
 succeeded. So a run lands completely or not at all (a crash leaves the live file as it
 was and a stale stage that the next run discards), and analysts reading the live file
-never meet DuckDB's single-writer lock. Cost: one copy of the file per run.
+never meet DuckDB's single-writer lock. Cost: one copy of the file per run that writes.
+
+A run that finds nothing changed on disk writes nothing: it appends its ``runs`` row to a
+journal next to the warehouse (``.<name>.runs.jsonl``, fsynced), and the next run that
+writes folds the journal into ``runs`` and then clears it. Folding is idempotent (a crash
+between the swap and the clearing folds the same rows again, replacing them), and a torn
+last line (a crash while appending) is skipped.
 """
 
 from __future__ import annotations
@@ -12,15 +18,18 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import json
 import os
 import shutil
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from transforms import schema
 from transforms.schema import TABLES
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -177,3 +186,79 @@ def fetch_frame(con: duckdb.DuckDBPyConnection, query: str, params: list[object]
     frame = con.sql(query, params=params or None).pl()
     aware = [n for n, t in frame.schema.items() if isinstance(t, pl.Datetime) and t.time_zone not in (None, "UTC")]
     return frame.with_columns(pl.col(aware).dt.convert_time_zone("UTC")) if aware else frame
+
+
+def insert_runs(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:
+    """Insert (or replace) ``runs`` rows given as column name -> value."""
+    if not rows:
+        return
+    frame = schema.conform(pl.DataFrame(rows, schema=schema.polars_schema("runs")), "runs")
+    con.register("_runs", frame)
+    try:
+        con.execute("delete from runs where run_id in (select run_id from _runs)")
+        con.execute("insert into runs by name select * from _runs")
+    finally:
+        con.unregister("_runs")
+
+
+def journal_path(live: Path) -> Path:
+    return live.with_name(f".{live.name}.runs.jsonl")
+
+
+def journal_run(live: Path, row: dict[str, object]) -> None:
+    """Append a run that wrote nothing to the journal (see the module docstring)."""
+    line = json.dumps(row, default=lambda v: v.isoformat()) + "\n"
+    with journal_path(live).open("a+b") as fh:
+        if fh.tell():
+            fh.seek(-1, os.SEEK_END)
+            if fh.read(1) != b"\n":  # a torn line from a crash: end it, do not glue onto it
+                line = "\n" + line
+        fh.write(line.encode("utf-8"))
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def journal_rows(live: Path) -> list[dict[str, object]]:
+    """The journal's complete rows (a torn last line is skipped)."""
+    path = journal_path(live)
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    for r in rows:
+        for key in ("started_at", "finished_at"):
+            if r.get(key):
+                r[key] = datetime.fromisoformat(str(r[key]))
+    return rows
+
+
+def fold_journal(con: duckdb.DuckDBPyConnection, live: Path) -> list[str]:
+    """Insert the journal's runs into the stage's ``runs``; returns their run ids.
+
+    A journal without its warehouse (the file was deleted) belongs to no warehouse: dropped.
+    """
+    if not live.exists():
+        journal_path(live).unlink(missing_ok=True)
+        return []
+    rows = journal_rows(live)
+    insert_runs(con, rows)
+    return [str(r["run_id"]) for r in rows]
+
+
+def clear_journal(live: Path, run_ids: list[str]) -> None:
+    """Drop folded runs from the journal once the stage holding them is live."""
+    if not run_ids:
+        return
+    path = journal_path(live)
+    folded = set(run_ids)
+    rest = [r for r in journal_rows(live) if str(r["run_id"]) not in folded]
+    if not rest:
+        path.unlink(missing_ok=True)
+        return
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text("".join(json.dumps(r, default=lambda v: v.isoformat()) + "\n" for r in rest), encoding="utf-8")
+    tmp.replace(path)

@@ -1,4 +1,4 @@
-"""The parse stage on a 2-worker local Dask cluster gives the same warehouse as the default runner."""
+"""The parse stage on processes (the default), threads or a 2-worker local Dask cluster builds the same warehouse."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from tests.integration.conftest import table_checksums
 pytestmark = pytest.mark.slow
 
 
-def test_dask_runner_builds_the_same_warehouse(prefect_harness, tmp_path: Path) -> None:
-    default_wh = tmp_path / "default" / "w.duckdb"
-    dask_wh = tmp_path / "dask" / "w.duckdb"
-    run_ingest([str(SAMPLE)], str(default_wh), settings=Settings(task_runner="thread", batch_size=2))
-    summary = run_ingest([str(SAMPLE)], str(dask_wh), settings=Settings(task_runner="dask", dask_workers=2, batch_size=2))
-    assert summary.status == "succeeded"
-    assert summary.files_loaded == 5
-    assert table_checksums(dask_wh) == table_checksums(default_wh)
+def test_every_parse_runner_builds_the_same_warehouse(prefect_harness, tmp_path: Path) -> None:
+    thread_wh = tmp_path / "thread" / "w.duckdb"
+    run_ingest([str(SAMPLE)], str(thread_wh), settings=Settings(task_runner="thread", batch_size=2))
+    assert Settings().task_runner == "process"
+    for runner, extra in (("process", {"parse_workers": 2}), ("dask", {"dask_workers": 2})):
+        wh = tmp_path / runner / "w.duckdb"
+        summary = run_ingest([str(SAMPLE)], str(wh), settings=Settings(task_runner=runner, batch_size=2, **extra))
+        assert summary.status == "succeeded"
+        assert summary.files_loaded == 5
+        assert table_checksums(wh) == table_checksums(thread_wh), runner

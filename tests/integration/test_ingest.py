@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -47,10 +48,25 @@ def test_ingest_twice_is_idempotent(run_ingest, tmp_path: Path) -> None:
     after = {t: query(wh, f"select count(*) from {t}")[0][0] for t in TABLES if t not in ("runs", "alerts")}
     assert before == after
     assert (second.files_skipped, second.files_loaded) == (5, 0)
-    assert query(wh, "select count(*) from runs")[0][0] == 2
-    # Nothing changed: no derive and no validation (the tables and open alerts would be the same).
+    # Nothing changed: no stage copy, no derive and no validation (the tables and open alerts
+    # would be the same). The warehouse file is not rewritten; the run waits in the journal.
+    assert "stage" not in second.stage_seconds
     assert "derive" not in second.stage_seconds
     assert "validate" not in second.stage_seconds
+    assert query(wh, "select count(*) from runs")[0][0] == 1
+    from warehouse import db
+
+    assert [r["run_id"] for r in db.journal_rows(wh)] == [second.run_id]
+    # The next run that writes folds the journal into `runs`.
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    shutil.copy(next(iter(sorted(CORPUS.glob("*.json")))), extra)
+    third = run_ingest(SAMPLE, extra, warehouse=wh)
+    assert third.files_loaded == 1
+    runs = query(wh, "select run_id, status from runs order by started_at")
+    assert [r[0] for r in runs] == [runs[0][0], second.run_id, third.run_id]
+    assert {r[1] for r in runs} == {"succeeded"}
+    assert not db.journal_path(wh).exists()
 
 
 def test_incremental_facts_equal_a_full_recompute(run_ingest, tmp_path: Path) -> None:

@@ -33,3 +33,47 @@ def test_apply_ddl_migrates_a_warehouse_made_before_a_column_was_added() -> None
     apply_ddl(con)
     assert con.execute("select source_encoding from documents").fetchall() == [("utf-8",)]
     con.close()
+
+
+def _run_row(run_id: str) -> dict[str, object]:
+    t = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+    return {"run_id": run_id, "flow_run_id": None, "started_at": t, "finished_at": t, "status": "succeeded",
+            "files_seen": 3, "files_loaded": 0, "files_skipped": 3, "files_quarantined": 0, "error": None}
+
+
+def test_run_journal_folds_into_runs_once_and_survives_a_torn_line(tmp_path) -> None:
+    from warehouse import db
+
+    live = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(live))
+    db.apply_ddl(con)
+    db.journal_run(live, _run_row("r1"))
+    db.journal_run(live, _run_row("r2"))
+    with db.journal_path(live).open("a") as fh:
+        fh.write('{"run_id": "r3", "stat')  # a crash while appending
+    folded = db.fold_journal(con, live)
+    assert folded == ["r1", "r2"]
+    # Folding again (a crash between the swap and the clearing) replaces, never duplicates.
+    assert db.fold_journal(con, live) == ["r1", "r2"]
+    rows = con.execute("select run_id, status, files_skipped, started_at from runs order by run_id").fetchall()
+    assert [r[:3] for r in rows] == [("r1", "succeeded", 3), ("r2", "succeeded", 3)]
+    assert rows[0][3] == datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+    db.journal_run(live, _run_row("r4"))  # appended after the fold: kept by the clearing
+    db.clear_journal(live, folded)
+    assert [r["run_id"] for r in db.journal_rows(live)] == ["r4"]
+    db.clear_journal(live, ["r4"])
+    assert not db.journal_path(live).exists()
+    con.close()
+
+
+def test_a_journal_without_its_warehouse_is_dropped(tmp_path) -> None:
+    from warehouse import db
+
+    live = tmp_path / "gone.duckdb"
+    db.journal_run(live, _run_row("r1"))
+    con = duckdb.connect(str(tmp_path / "stage.duckdb"))
+    db.apply_ddl(con)
+    assert db.fold_journal(con, live) == []
+    assert not db.journal_path(live).exists()
+    assert con.execute("select count(*) from runs").fetchone() == (0,)
+    con.close()
