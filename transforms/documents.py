@@ -39,9 +39,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -106,8 +108,19 @@ COPYRIGHT_MAX_CHARS = 1500  # a footer legal notice starting with "Copyright" ma
 
 # ---------------------------------------------------------------------------------------
 # Compiled patterns (built from the lexicon tables).
-_DEBRIS_RE = re.compile("|".join(f"(?P<k{i}>{pat})" for i, (_, pat) in enumerate(DEBRIS)), re.IGNORECASE)
-_DEBRIS_KIND = {f"k{i}": kind for i, (kind, _) in enumerate(DEBRIS)}
+# A debris pattern that cannot match a line without one of these endings is tried on its own,
+# only on such lines: the leading ".{5,160}" of "<teaser> Read more" would otherwise backtrack
+# over every line. Keyed by the exact pattern text: an edited pattern just loses the shortcut.
+_DEBRIS_ENDINGS: dict[str, tuple[str, ...]] = {
+    r".{5,160}\s+(?-i:Read more|READ MORE)": ("Read more", "READ MORE"),
+}
+_DEBRIS_RE = re.compile(
+    "|".join(f"(?P<k{i}>{pat})" for i, (_, pat) in enumerate(DEBRIS) if pat not in _DEBRIS_ENDINGS) or "(?!)",
+    re.IGNORECASE,
+)
+_DEBRIS_BY_ENDING = tuple(
+    (i, _DEBRIS_ENDINGS[pat], re.compile(pat, re.IGNORECASE)) for i, (_, pat) in enumerate(DEBRIS) if pat in _DEBRIS_ENDINGS
+)
 _PREFIX_RE = re.compile("|".join(f"(?P<p{i}>{pat})" for i, (_, pat) in enumerate(LINE_PREFIXES)), re.IGNORECASE)
 _PREFIX_KIND = {f"p{i}": kind for i, (kind, _) in enumerate(LINE_PREFIXES)}
 
@@ -165,15 +178,18 @@ _STRIP_SEP = " \t|,;:/()[]—–-"
 _WORD = re.compile(r"[A-Za-zÀ-ÿ']+")
 
 # Captions: a photo credit at the end of the line, or the wire's "FILE -" caption opener.
+# The alternatives are separate patterns, each tried only on lines carrying the mark it
+# cannot match without (a closing parenthesis, a slash, a "Photo:" label, the opener), so
+# the long ".{10,400}" scans run on few lines; a line is a caption when any one matches.
 _PHOTO_CREDIT = "|".join(re.escape(c) for c in sorted(PHOTO_CREDITS, key=len, reverse=True))
-_CAPTION_RE = re.compile(
-    r"^(?:FILE\s*[-—–]\s*|In this .{0,40} (?:file )?photo).{0,400}$|"
-    r"^.{10,400}(?:\((?:Photo|Image|Picture|Credit)s?:?[^)]{1,80}\)|"
-    r"\b(?:Photograph|Photo|Picture|Image)s?:\s*[^.]{2,80}|"
-    r"[.!?]\s*\([A-Z][^()]{1,60}[^().!?]\))\.?$|"
-    r"^(?:.{0,400}\s)?\(?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}\s?/\s?[A-Z][\w.&'’ -]{1,40}\)?\.?$|"
+_CAPTION_OPENER_RE = re.compile(r"^(?:FILE\s*[-—–]\s*|In this .{0,40} (?:file )?photo).{0,400}$")
+_CAPTION_CLOSER_RE = re.compile(
+    r"^.{10,400}(?:\((?:Photo|Image|Picture|Credit)s?:?[^)]{1,80}\)|[.!?]\s*\([A-Z][^()]{1,60}[^().!?]\))\.?$|"
     rf"^.{{10,400}}(?:©\S*\s*)?\((?:{_PHOTO_CREDIT})(?:/[^()]{{1,40}})?\)\.?$"
 )
+_CAPTION_LABEL_RE = re.compile(r"^.{10,400}\b(?:Photograph|Photo|Picture|Image)s?:\s*[^.]{2,80}\.?$")
+_CAPTION_LABEL_WORDS = ("Photo", "Picture", "Image")  # "Photograph" contains "Photo"
+_CAPTION_SLASH_RE = re.compile(r"^(?:.{0,400}\s)?\(?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}\s?/\s?[A-Z][\w.&'’ -]{1,40}\)?\.?$")
 _FILE_PHOTO_RE = re.compile(r"^FILE\s*[-—–]\s*(?:In this|This)\b.{0,80}\bphoto\b")
 # Dateline at the start of the first body paragraph.
 _DATELINE_RE = re.compile(
@@ -202,6 +218,7 @@ _FOLLOW_RE = re.compile(r"^(?:e-?mail\S*\s.*?;\s*)?follow\s+(?:[\w .]+?\s)?(?P<n
 
 _AGENCY_SORTED = sorted(AGENCY_ALIASES, key=len, reverse=True)
 _AGENCY_RE = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a) for a in _AGENCY_SORTED) + r")(?![\w])")
+_AGENCY_NAME_RE = re.compile("|".join(re.escape(a) for a in _AGENCY_SORTED))
 _ROLE_RE = re.compile(r"\b(?:" + "|".join(ROLE_WORDS) + r")s?\b", re.IGNORECASE)
 _NOISE_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in AUTHOR_NOISE) + r")\b", re.IGNORECASE)
 _BIO_ROLE_RE = re.compile(r"\b(?:" + "|".join(BIO_ROLES) + r")", re.IGNORECASE)
@@ -217,24 +234,42 @@ def _canon(s: str) -> str:
     return " ".join(s.casefold().split()).strip(" .:;,")
 
 
+# The header, footer and body scans ask about the same lines; parse_document clears the
+# memo per document, so it does not grow with a batch nor carry lines between documents.
+@lru_cache(maxsize=4096)
 def _debris_kind(line: str) -> str | None:
     if len(line) > DEBRIS_MAX_CHARS:
         return "caption" if _FILE_PHOTO_RE.match(line) else None
+    # The first pattern (in lexicon order) that matches names the kind.
     m = _DEBRIS_RE.fullmatch(line)
-    if m and m.lastgroup:
-        return _DEBRIS_KIND[m.lastgroup]
+    first = int(m.lastgroup[1:]) if m and m.lastgroup else len(DEBRIS)
+    for i, endings, pattern in _DEBRIS_BY_ENDING:
+        if i < first and line.endswith(endings) and pattern.fullmatch(line):
+            first = i
+            break
+    if first < len(DEBRIS):
+        return DEBRIS[first][0]
     m = _PREFIX_RE.fullmatch(line)
     if m and m.lastgroup:
         return _PREFIX_KIND[m.lastgroup]
-    if _maybe_caption(line) and _CAPTION_RE.match(line):
+    if _caption(line):
         return "caption"
     return None
 
 
-def _maybe_caption(line: str) -> bool:
-    """Cheap test before the caption pattern: only lines with a credit-like mark can match."""
-    return (line.endswith((")", ").")) or "/" in line or ":" in line
-            or line.startswith(("FILE", "In this")))
+def _caption(line: str) -> bool:
+    """A photo caption line: a credit-like mark, then the caption pattern that needs that mark."""
+    if not (line.endswith((")", ").")) or "/" in line or ":" in line or line.startswith(("FILE", "In this"))):
+        return False
+    # "$" also matches before a final newline, so the closing mark may stand just before one.
+    end = line[:-1] if line.endswith("\n") else line
+    if end.endswith((")", ").")) and _CAPTION_CLOSER_RE.match(line):
+        return True
+    if ":" in line and any(w in line for w in _CAPTION_LABEL_WORDS) and _CAPTION_LABEL_RE.match(line):
+        return True
+    if "/" in line and _CAPTION_SLASH_RE.match(line):
+        return True
+    return line.startswith(("FILE", "In this")) and _CAPTION_OPENER_RE.match(line) is not None
 
 
 def _agency(text: str) -> str | None:
@@ -243,23 +278,28 @@ def _agency(text: str) -> str | None:
 
 
 def _agencies_in(text: str) -> list[str]:
+    if not _AGENCY_NAME_RE.search(text):  # the plain names without the word-boundary checks: a fast scan
+        return []
     return [AGENCY_ALIASES[m.group(0)] for m in _AGENCY_RE.finditer(text)]
 
 
-def _only_agencies(text: str) -> list[str]:
+@lru_cache(maxsize=4096)  # header lines are tested as credits and as metadata lines (see _debris_kind)
+def _only_agencies(text: str) -> tuple[str, ...]:
     """Agencies when the text is only agency names and separators ("AP - AFP", "(AFP, dpa)")."""
     if len(text) > AGENCY_LINE_MAX_CHARS:
-        return []  # a paragraph, not a credit: skip the scan
+        return ()  # a paragraph, not a credit: skip the scan
     found = _agencies_in(text)
     if not found:
-        return []
+        return ()
     rest = _AGENCY_RE.sub(" ", text)
-    return found if _PUNCT_ONLY.match(rest.replace(" ", "")) else []
+    return tuple(found) if _PUNCT_ONLY.match(rest.replace(" ", "")) else ()
 
 
 def _is_person_name(s: str) -> bool:
+    if len(s) > 60:  # before the split: most lines asked about are body paragraphs
+        return False
     toks = s.split()
-    if not 2 <= len(toks) <= 5 or len(s) > 60:
+    if not 2 <= len(toks) <= 5:
         return False
     if _NOISE_RE.search(s) or _AGENCY_RE.fullmatch(s) or _canon(s) in _OUTLET_CANON:
         return False
@@ -306,8 +346,7 @@ def _title_case(line: str) -> bool:
 
 
 def _title_like(line: str, max_words: int = TITLE_MAX_WORDS) -> bool:
-    n = len(line.split())
-    if not 1 <= n <= max_words or len(line) > max_words * TITLE_MAX_CHARS // TITLE_MAX_WORDS:
+    if len(line) > max_words * TITLE_MAX_CHARS // TITLE_MAX_WORDS or not 1 <= len(line.split()) <= max_words:
         return False
     first = line[0]
     if not (first.isupper() or first.isdigit() or first in "\"“'‘`$£€"):
@@ -329,6 +368,11 @@ def _plain_headline(line: str) -> bool:
     if _AUX_RE.search(line) or _TRAILING_DAY.search(line):
         return False
     return words[0].strip("'’\"“").casefold() not in SENTENCE_OPENERS
+
+
+def _more_words(line: str, n: int) -> bool:
+    """``len(line.split()) > n`` without splitting lines too short to hold n + 1 words."""
+    return len(line) > 2 * n and len(line.split()) > n
 
 
 def _same(a: str, b: str) -> bool:
@@ -485,8 +529,8 @@ def _meta_line(line: str, acc: _Acc) -> bool:
         return True
     if (m := _SOURCE_RE.match(line)) and _source_credit(m.group("who"), acc):
         return True
-    if ags := _only_agencies(line):
-        acc.agencies += ags
+    if found := _only_agencies(line):
+        acc.agencies += found
         return True
     when = _find_when(line)
     body = line
@@ -506,8 +550,8 @@ def _meta_line(line: str, acc: _Acc) -> bool:
         return False
     source = "header"
     if body:
-        if ags := _only_agencies(body):
-            acc.agencies += ags
+        if found := _only_agencies(body):
+            acc.agencies += found
         elif _is_person_name(body):
             acc.authors.append(_clean_name(body))
             source = "byline"
@@ -527,8 +571,8 @@ def _is_credit(line: str) -> bool:
 
 def _source_credit(who: str, acc: _Acc) -> bool:
     """Record a "Source: ..." credit naming wire agencies or a known outlet (or its domain)."""
-    if ags := _only_agencies(who):
-        acc.agencies += ags
+    if found := _only_agencies(who):
+        acc.agencies += found
         return True
     who = who.strip(_STRIP_SEP + ". ")
     if who in NAMES:
@@ -587,11 +631,11 @@ def _footer_line(line: str, acc: _Acc, tail_names: dict[str, int]) -> str | None
         return "copyright" if len(line) <= COPYRIGHT_MAX_CHARS and _copyright(line, acc) else None
     if (m := _SOURCE_RE.match(line)) and _source_credit(m.group("who"), acc):
         return "credit"
-    if ags := _only_agencies(line):
-        acc.agencies += ags
+    if found := _only_agencies(line):
+        acc.agencies += found
         return "credit"
-    if (m := re.match(r"^[a-z]{1,4}(?:/[a-z]{1,4})+\s*\((?P<who>[^)]+)\)$", line)) and (ags := _only_agencies(m.group("who"))):
-        acc.agencies += ags  # Deutsche Welle's "jm/dm (AFP, dpa)" editor initials and sources
+    if (m := re.match(r"^[a-z]{1,4}(?:/[a-z]{1,4})+\s*\((?P<who>[^)]+)\)$", line)) and (found := _only_agencies(m.group("who"))):
+        acc.agencies += found  # Deutsche Welle's "jm/dm (AFP, dpa)" editor initials and sources
         return "credit"
     if m := _REPORTING_RE.match(line):
         if m.group("rest") and "editing by" in m.group("rest").lower():
@@ -641,7 +685,7 @@ def _paragraphs(text: str) -> list[str]:
         if _hard_wrapped(lines):
             out.append(" ".join(lines))
         else:
-            out.extend(" ".join(ln.split()) if "  " in ln or "\t" in ln else ln for ln in lines)
+            out.extend([" ".join(ln.split()) if "  " in ln or "\t" in ln else ln for ln in lines])
     return out
 
 
@@ -700,12 +744,12 @@ def _header(paras: list[str], acc: _Acc) -> tuple[int, set[int]]:
             acc.debris.append(f"repeated_title: {line}")
         else:
             in_highlights = False
-            if len(line.split()) > HEADER_LINE_MAX_WORDS:
+            if _more_words(line, HEADER_LINE_MAX_WORDS):
                 break
             # A plain line belongs to the header when a metadata line follows closely.
             ahead = False
             for j in range(i + 1, min(limit, i + 1 + META_LOOKAHEAD)):
-                if len(paras[j].split()) > HEADER_LINE_MAX_WORDS:
+                if _more_words(paras[j], HEADER_LINE_MAX_WORDS):
                     break
                 if is_meta(j):
                     ahead = True
@@ -801,9 +845,9 @@ def _language(text: str) -> str | None:
     if total < 5:
         return None
     hits = [0] * len(_LANGS)
-    for w in words:
+    for w, n in Counter(words).items():
         for k in _STOP_LANGS.get(w, ()):
-            hits[k] += 1
+            hits[k] += n
     best, share = None, 0.0
     for k, lang in enumerate(_LANGS):  # the first language wins a tie
         if hits[k] / total > share:
@@ -897,6 +941,8 @@ def _dedupe(xs: list[str]) -> list[str]:
 def parse_document(raw_text: str, meta: Mapping[str, Any] | None = None) -> ParsedDocument:
     """Metadata and clean body of one article; see the module docstring for the rules."""
     meta = meta or {}
+    _debris_kind.cache_clear()
+    _only_agencies.cache_clear()
     paras = _paragraphs(normalise(raw_text or ""))
     acc = _Acc()
     start, skip = _header(paras, acc)
@@ -988,6 +1034,24 @@ def _str(v: Any) -> str | None:
     return None
 
 
+# The documents columns that parse_document fills, in table order (n_chars is added after them).
+_PARSED_COLUMNS: dict[str, pl.DataType] = {
+    name: dtype for name, dtype in schema.polars_schema("documents").items()
+    if name in ("outlet", "url", "title", "subtitle", "authors", "wire_agencies", "dateline", "dateline_place",
+                "section", "external_id", "published_at", "published_at_tz", "published_at_source", "language",
+                "text", "debris")
+}
+
+
+def _string_lists(name: str, lists: list[list[str]]) -> pl.Series:
+    """``pl.Series(name, lists, dtype=pl.List(pl.String))`` built from one flat column: Polars
+    makes a Series per inner list otherwise. A leading null per row keeps empty lists."""
+    rows = [k for k, values in enumerate(lists) for _ in range(len(values) + 1)]
+    flat = [v for values in lists for v in (None, *values)]
+    frame = pl.DataFrame({"row": rows, name: flat}, schema={"row": pl.UInt32, name: pl.String})
+    return frame.group_by("row", maintain_order=True).agg(pl.col(name).slice(1))[name]
+
+
 def documents(records: pl.DataFrame) -> pl.DataFrame:
     """One row per article record.
 
@@ -996,12 +1060,13 @@ def documents(records: pl.DataFrame) -> pl.DataFrame:
     Output: the ``documents`` table (``schema.polars_schema("documents")``) with story and
     duplicate columns and run_id left null for later stages.
     """
-    rows: list[dict[str, Any]] = []
+    if records.is_empty():
+        return schema.empty("documents")
     if "source_encoding" not in records.columns:  # records decoded as UTF-8 (tests, benches)
         records = records.with_columns(source_encoding=pl.lit("utf-8"))
-    for rec in records.select("doc_id", "source_path", "source_format", "content_sha256", "raw_text", "meta_json",
-                              "source_encoding").iter_rows():
-        doc_id, source_path, source_format, sha, raw, meta_json, encoding = rec
+    # Per-document parsing is Python; the columns that pass through untouched stay in Polars.
+    docs: list[ParsedDocument] = []
+    for raw, meta_json in zip(records["raw_text"].to_list(), records["meta_json"].to_list(), strict=True):
         meta: dict[str, Any] | None = None
         if meta_json:
             try:
@@ -1009,23 +1074,16 @@ def documents(records: pl.DataFrame) -> pl.DataFrame:
                 meta = loaded if isinstance(loaded, dict) else None
             except ValueError:
                 meta = None
-        d = parse_document(raw or "", meta)
-        rows.append({
-            "doc_id": doc_id, "source_path": source_path, "source_format": source_format,
-            "source_encoding": encoding or "utf-8", "content_sha256": sha, "outlet": d.outlet, "url": d.url, "title": d.title,
-            "subtitle": d.subtitle, "authors": d.authors, "wire_agencies": d.wire_agencies,
-            "dateline": d.dateline, "dateline_place": d.dateline_place, "section": d.section,
-            "external_id": d.external_id, "published_at": d.published_at,
-            "published_at_tz": d.published_at_tz, "published_at_source": d.published_at_source,
-            "language": d.language, "text": d.text, "raw_text": raw or "", "debris": d.debris,
-            "n_chars": len(d.text),
-        })
-    if not rows:
-        return schema.empty("documents")
-    frame = pl.DataFrame(rows, schema_overrides={
-        "authors": pl.List(pl.String), "wire_agencies": pl.List(pl.String), "debris": pl.List(pl.String),
-        "published_at": pl.Datetime("us", "UTC"),
-    }, infer_schema_length=None)
+        docs.append(parse_document(raw or "", meta))
+    parsed = [_string_lists(name, [getattr(d, name) for d in docs]) if dtype == pl.List(pl.String)
+              else pl.Series(name, [getattr(d, name) for d in docs], dtype=dtype) for name, dtype in _PARSED_COLUMNS.items()]
+    parsed.append(pl.Series("n_chars", [len(d.text) for d in docs], dtype=pl.Int64))
+    encoding = pl.col("source_encoding").cast(pl.String).fill_null("")
+    frame = records.select(
+        "doc_id", "source_path", "source_format", "content_sha256",
+        source_encoding=pl.when(encoding == "").then(pl.lit("utf-8")).otherwise(encoding),
+        raw_text=pl.col("raw_text").cast(pl.String).fill_null(""),
+    ).hstack(parsed)
     return schema.conform(frame, "documents")
 
 

@@ -119,15 +119,17 @@ _CANDIDATE = _candidate_re()
 # start there (the order within each subset is kept).
 _CANDIDATE_DIGIT = _candidate_re(("iso", "ddate", "sdate", "time", "phone", "digits"))
 _CANDIDATE_LETTER = _candidate_re(("mdate", "mydate", "ident", "vague", "fracw", "ordw", "words"))
+# set membership: one test for "ASCII digit" (isascii() and isdigit() are two calls)
+_ASCII_DIGITS = frozenset("0123456789")
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def _candidate_at(text: str, pos: int) -> re.Match[str] | None:
     c = text[pos : pos + 1]
-    if c.isascii():
-        if c.isdigit():
-            return _CANDIDATE_DIGIT.match(text, pos)
-        if c.isalpha():
-            return _CANDIDATE_LETTER.match(text, pos)
+    if c in _ASCII_DIGITS:
+        return _CANDIDATE_DIGIT.match(text, pos)
+    if c in _ASCII_LETTERS:
+        return _CANDIDATE_LETTER.match(text, pos)
     return _CANDIDATE.match(text, pos)
 
 
@@ -373,7 +375,10 @@ def _count_unit(text: str, pos: int) -> tuple[str | None, str | None, int]:
         return text[start:end], _singular(last), end
     start, end = words[0][1], words[head][2]
     # the first group noun decides: "police officers" are police, not troops
-    group = next(U.COUNT_GROUPS[w.lower()] for w, _, _ in words if w.lower() in U.COUNT_GROUPS)
+    for w, _, _ in words:
+        group = U.COUNT_GROUPS.get(w.lower())
+        if group is not None:
+            break
     # "X of Y": "1,037 servicemen of the Afghan government forces"
     m = _PARTITIVE.match(text, end)
     if m and words[head][0].lower() in U.MEMBER_NOUNS:
@@ -439,7 +444,8 @@ def _mk(
     high: float | None, qualifier: str, kind: str, unit: str | None = None,
     group: str | None = None, currency: str | None = None,
 ) -> Mention:
-    v = _round(value)
+    # _round inlined for the common case (a whole float): one call less per mention
+    v = value if type(value) is float and value.is_integer() else _round(value)
     # tuple.__new__ skips the NamedTuple's Python-level __new__ (one per mention)
     return _new_tuple(Mention, (
         start, end, text[start:end], v, v if low == value else _round(low),
@@ -746,7 +752,7 @@ def _is_label(text: str, start: int, end: int, before: str) -> bool:
     """A bare number right after a name is a label: "Radio 4", "Nikkei 225", "WR 124"."""
     if not before.endswith(" ") or before.endswith("  "):
         return False
-    words = before.split()
+    words = before.rsplit(None, 1)  # the last word, and the rest when there is more
     if len(words) < 2 and len(before) == start:
         return False  # the name opens the text: "Around 500 ...", "Troops 1..."
     if not words:
@@ -940,7 +946,10 @@ def _read_unit(text: str, r: _Read) -> None:
     if r.currency is None and aged is None and not _may_have_unit(text, end):
         _read_count_unit(text, r, None, end)  # the common case: no unit word follows
         return
-    cw = _CURRENCY_AFTER.match(text, end)
+    # the unit patterns below start with a space, "-" or "y": test the character first
+    c = text[end : end + 1]
+    spaced = c.isspace()
+    cw = _CURRENCY_AFTER.match(text, end) if spaced else None
     if r.currency is not None:
         r.kind, r.group = "money", r.currency
         if cw and not cw.group(1).lower().startswith("dollar"):
@@ -952,13 +961,13 @@ def _read_unit(text: str, r: _Read) -> None:
         r.currency = W.CURRENCY_WORDS[" ".join(cw.group(1).lower().split())]
         r.kind, r.group, r.end = "money", r.currency, cw.end()
         return
-    sm = _SUBUNIT_AFTER.match(text, end)
+    sm = _SUBUNIT_AFTER.match(text, end) if spaced else None
     if sm:  # "1 cent": money in the main unit (0.01)
         r.currency, factor = W.CURRENCY_SUBUNITS[sm.group(1).lower()]
         r.kind, r.group, r.end = "money", r.currency, sm.end()
         _scale_all(r, factor)
         return
-    am = _AGE_AFTER.match(text, end)
+    am = _AGE_AFTER.match(text, end) if spaced else None
     if am or aged:
         r.kind, r.group = "age", "year"
         if am:
@@ -966,7 +975,7 @@ def _read_unit(text: str, r: _Read) -> None:
         if aged and r.qm is None and aged.group(1).lower().startswith("age"):
             r.start -= len(aged.group(0))  # "aged 19" is the surface; "turned 17" is "17"
         return
-    hm = _HYPHEN_UNIT.match(text, end)
+    hm = _HYPHEN_UNIT.match(text, end) if c == "-" else None
     hw = hm.group(1).lower() if hm else ""
     if hm and hw in U.DURATION_UNITS:
         canon, factor = U.DURATION_UNITS[hw]
@@ -982,8 +991,9 @@ def _read_unit(text: str, r: _Read) -> None:
         r.kind, r.unit, r.group, r.end = "measure", hm.group(1), U.MEASURE_UNITS[hw], hm.end()
         _read_plus(text, r)
         return
-    if _AGE_GLUED.match(text, end):  # "14yo"
-        r.kind, r.group, r.end = "age", "year", _AGE_GLUED.match(text, end).end()  # type: ignore[union-attr]
+    gm = _AGE_GLUED.match(text, end) if c == "y" else None
+    if gm:  # "14yo"
+        r.kind, r.group, r.end = "age", "year", gm.end()
         return
     dm = _DURATION_AFTER.match(text, end)
     if dm:
@@ -1062,9 +1072,9 @@ def _scan(text: str, starts: list[int]) -> list[Mention]:
         if s < pos:
             continue
         c = text[s]
-        if c.isascii() and c.isdigit():
+        if c in _ASCII_DIGITS:
             m = _CANDIDATE_DIGIT.match(text, s)
-        elif c.isascii() and c.isalpha():
+        elif c in _ASCII_LETTERS:
             m = _CANDIDATE_LETTER.match(text, s)
         else:
             m = _CANDIDATE.match(text, s)
