@@ -143,6 +143,7 @@ _VERB_START_RE = re.compile(
 _WORD_RE = re.compile(r"[^\W\d_][\w.'’-]*|\d[\w.,]*")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _MASK = "#"
+_MASK_RUN_RE = re.compile(_MASK + "+")
 _DASH_CREDIT_RE = re.compile(r"[^#\n]{0,80}?\s[–—-]\s+([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){1,3})\s*$")
 # Gender cues around one surname: a title before it ("Mr. John Smith", "Queen Elizabeth")
 # and "said he" after it ("Smith told reporters he"), found from the surname's occurrences.
@@ -623,6 +624,20 @@ def _is_plural_noun(masked: str, ws: int, we: int) -> bool:
     return False
 
 
+def _verb_starts(masked: str) -> list[re.Match[str]]:
+    """``_VERB_START_RE`` matches of the masked text, the masked quotes skipped: a mark is
+    no word character, so each stretch between two masks is scanned on its own."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    while True:
+        j = masked.find(_MASK + _MASK, pos)
+        if j < 0:
+            out.extend(_VERB_START_RE.finditer(masked, pos))
+            return out
+        out.extend(_VERB_START_RE.finditer(masked, pos, j))
+        pos = _MASK_RUN_RE.match(masked, j).end()  # type: ignore[union-attr]
+
+
 @functools.lru_cache(maxsize=4)
 def _all_verbs(masked: str) -> tuple[list[int], list[int], list[_Verb]]:
     """Every speech verb of a (masked) document.
@@ -632,7 +647,7 @@ def _all_verbs(masked: str) -> tuple[list[int], list[int], list[_Verb]]:
     adverbs before them ("also said"), word by word around the hit.
     """
     out: list[_Verb] = []
-    for m in _VERB_START_RE.finditer(masked):
+    for m in _verb_starts(masked):
         ws, we = m.span()
         w = m.group()
         found = None
@@ -1074,6 +1089,13 @@ _FUNCTION = frozenset({"citing", "said", "says", "by", "according", "from", "wit
 
 def find_quotes(text: str, sentence_spans: Sequence[tuple[int, int]]) -> list[Quote]:
     """Direct quotes in one document, in text order, with resolved speakers."""
+    return _find_quotes(text, sentence_spans, None)
+
+
+def _find_quotes(
+    text: str, sentence_spans: Sequence[tuple[int, int]], sentence_starts: list[int] | None
+) -> list[Quote]:
+    """``find_quotes``, taking the sentence starts already sorted when the caller has them."""
     line_ends = _line_ends(text)
     doubles = _double_spans(text, line_ends)
     singles = _single_spans(text, line_ends, doubles)
@@ -1090,7 +1112,9 @@ def find_quotes(text: str, sentence_spans: Sequence[tuple[int, int]]) -> list[Qu
             items.append((o, c, s, e))
     if not items:
         return []
-    starts = sorted(int(s) for s, _ in sentence_spans)
+    starts = (
+        sorted(int(s) for s, _ in sentence_spans) if sentence_starts is None else sentence_starts
+    )
 
     # Quotes (marks included) are masked; items are disjoint and in order.
     pieces: list[str] = []
@@ -1324,22 +1348,6 @@ def _is_partial(masked: str, lo: int, o: int) -> bool:
     return True
 
 
-def _sentence_index(sentences: pl.DataFrame) -> dict[str, list[tuple[int, int]]]:
-    """doc_id -> its sentence spans in order (one Polars group-by, no per-row Python)."""
-    if sentences.is_empty():
-        return {}
-    grouped = (
-        sentences.select("doc_id", "sentence_no", "char_start", "char_end")
-        .sort("doc_id", "sentence_no")
-        .group_by("doc_id", maintain_order=True)
-        .agg("char_start", "char_end")
-    )
-    return {
-        doc_id: list(zip(starts, ends, strict=True))
-        for doc_id, starts, ends in grouped.iter_rows()
-    }
-
-
 # A quote needs a double mark, or a single mark after an opening context (a space, "(", a
 # dash...) and before a character: documents without one are not read at all.
 _MAY_QUOTE = (
@@ -1361,17 +1369,37 @@ def quotes(documents: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     )
     if candidates.is_empty():
         return schema.empty("quotes")
-    index = _sentence_index(
+    index = _sentence_starts(
         sentences.filter(pl.col("doc_id").is_in(candidates.get_column("doc_id").implode()))
     )
-    rows: list[tuple[object, ...]] = []
+    no_starts: list[int] = []
+    columns: list[list[object]] = [[] for _ in range(10)]
+    (quote_id, doc_ids, sentence_no, char_start, char_end, quoted, speaker, description,
+     is_partial, group) = columns
     for doc_id, text in candidates.iter_rows():
-        for n, q in enumerate(find_quotes(text, index.get(doc_id, []))):
-            rows.append((f"{doc_id}:{n:04d}", doc_id, q.sentence_no, q.start, q.end, q.text,
-                         q.speaker, q.speaker_description, q.is_partial, None))
-    if not rows:
+        for n, q in enumerate(_find_quotes(text, (), index.get(doc_id, no_starts))):
+            quote_id.append(f"{doc_id}:{n:04d}")
+            doc_ids.append(doc_id)
+            sentence_no.append(q.sentence_no)
+            char_start.append(q.start)
+            char_end.append(q.end)
+            quoted.append(q.text)
+            speaker.append(q.speaker)
+            description.append(q.speaker_description)
+            is_partial.append(q.is_partial)
+            group.append(None)
+    if not quote_id:
         return schema.empty("quotes")
-    return pl.DataFrame(rows, schema=schema.polars_schema("quotes"), orient="row")
+    quotes_schema = schema.polars_schema("quotes")
+    return pl.DataFrame(dict(zip(quotes_schema.names(), columns, strict=True)), schema=quotes_schema)
+
+
+def _sentence_starts(sentences: pl.DataFrame) -> dict[str, list[int]]:
+    """doc_id -> its sentence starts, sorted (one Polars group-by, no per-row Python)."""
+    if sentences.is_empty():
+        return {}
+    grouped = sentences.group_by("doc_id").agg(pl.col("char_start").sort())
+    return dict(grouped.iter_rows())
 
 
 # --------------------------------------------------------------------------------------
@@ -1392,8 +1420,126 @@ def _norm_tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(text)
 
 
-def _shingles(tokens: list[str]) -> set[tuple[str, str]]:
-    return {(a, b) for a, b in itertools.pairwise(tokens)}
+def _spelled(token: str) -> str:
+    """One lowercased word with the spelling rules applied (what ``_norm_tokens`` does to it:
+    the rules match letters only and end at a word's end, so they never cross words)."""
+    for pat, rep in _SPELLING_IN_TEXT:
+        token = pat.sub(rep, token)
+    return token
+
+
+class _Interned(dict[str, int]):
+    """Lowercased word -> id of its spelled form in ``vocab`` (filled on first sight)."""
+
+    def __init__(self, vocab: dict[str, int]) -> None:
+        super().__init__()
+        self.vocab = vocab
+
+    def __missing__(self, word: str) -> int:
+        wid = self[word] = self.vocab.setdefault(_spelled(word), len(self.vocab))
+        return wid
+
+
+def _required_overlap(n: int) -> int:
+    """Fewest shared word pairs that pass ``CONTAINMENT`` for a quote of ``n`` pairs, by the
+    same float test as the comparison."""
+    k = int(n * CONTAINMENT)
+    while k > 0 and (k - 1) / n >= CONTAINMENT:
+        k -= 1
+    while k / n < CONTAINMENT:
+        k += 1
+    return k
+
+
+def _candidate_pairs(words: pl.DataFrame, width: int) -> pl.DataFrame:
+    """Pairs (a, b) of quotes whose word pairs pass ``CONTAINMENT``: most word pairs of the
+    smaller one (a; ties by number) occur in the larger one. ``words`` has one row per word
+    of each quote (node, w: word id), in order.
+
+    Pair filter: when a pair passes, the smaller quote shares at least one of any
+    (n - required + 1) of its n word pairs with the other; probing with its rarest ones
+    finds every passing pair while touching few others (a word pair no other quote has finds
+    nothing: a quote with enough of those probes nothing). Found pairs are then counted
+    exactly, all in Polars.
+    """
+    sh = (
+        words.with_columns((pl.col("w") * width + pl.col("w").shift(-1)).alias("sh"))
+        .filter(pl.col("node") == pl.col("node").shift(-1))
+        .select("node", "sh")
+        .unique()
+    )
+    sh = sh.with_columns(pl.len().over("sh").alias("df"), pl.len().over("node").alias("size"))
+    need = {n: n - _required_overlap(n) + 1 for n in sh.get_column("size").unique().to_list()}
+    shared = sh.filter(pl.col("df") > 1)
+    probes = (
+        shared.with_columns(
+            (
+                pl.col("size").replace_strict(need, return_dtype=pl.Int64)
+                - (pl.col("size") - pl.len().over("node"))
+            ).alias("n_probe"),
+            pl.col("df").rank("ordinal").over("node").alias("r"),
+        )
+        .filter(pl.col("r") <= pl.col("n_probe"))
+        .select(pl.col("node").alias("a"), "sh", pl.col("size").alias("na"))
+    )
+    pairs = (
+        probes.join(shared.select(pl.col("node").alias("b"), "sh", pl.col("size").alias("nb")), on="sh")
+        .filter((pl.col("nb") > pl.col("na")) | ((pl.col("nb") == pl.col("na")) & (pl.col("b") > pl.col("a"))))
+        .select("a", "b", "na")
+        .unique()
+    )
+    # A word pair that both quotes have is carried by two quotes at least: only those count.
+    shared_counts = (
+        pairs.join(shared.select(pl.col("node").alias("a"), "sh"), on="a")
+        .join(shared.select(pl.col("node").alias("b"), "sh"), on=["b", "sh"], how="semi")
+        .group_by("a", "b", "na")
+        .len()
+    )
+    return (
+        shared_counts.filter(pl.col("len").cast(pl.Float64) / pl.col("na").cast(pl.Float64) >= CONTAINMENT)
+        .select("a", "b")
+        .sort("a", "b")
+    )
+
+
+def _blocked(
+    words: pl.DataFrame, weights: list[int], word_of: list[str], stop: list[int], pairs: pl.DataFrame
+) -> tuple[pl.DataFrame, set[int]]:
+    """The pairs that the blocking rule compares, and the quotes that have a blocking key.
+
+    A quote is compared with the quotes sharing one of its BLOCK_KEYS rarest content words
+    (ties by the word; rarity counts quotes, copies included), unless that word is carried
+    by more than MAX_BLOCK quotes. An excerpt's rare words are all in the longer quote.
+    """
+    distinct = words.unique()
+    node_weight = pl.DataFrame(
+        {"node": range(len(weights)), "weight": weights}, schema={"node": pl.Int64, "weight": pl.Int64}
+    )
+    vocab = pl.DataFrame({"w": range(len(word_of)), "word": word_of}, schema={"w": pl.Int64, "word": pl.String})
+    # Strings sort by code point in Polars (UTF-8 bytes) as in Python: the same ties.
+    rarity = (
+        distinct.join(node_weight, on="node")
+        .group_by("w")
+        .agg(pl.col("weight").sum().alias("df"))
+        .join(vocab, on="w")
+        .sort("df", "word")
+        .with_row_index("rank")
+        .select("w", "rank", "df")
+    )
+    content = distinct.filter(~pl.col("w").is_in(pl.Series(stop, dtype=pl.Int64).implode()))
+    keys = (
+        content.join(rarity, on="w")
+        .filter(pl.col("rank").rank("ordinal").over("node") <= BLOCK_KEYS)
+        .filter(pl.col("df") <= MAX_BLOCK)
+        .select("node", "w")
+    )
+    compared = pl.concat([
+        pairs.join(keys.rename({"node": a}), on=a)
+        .join(content.rename({"node": b}), on=[b, "w"], how="semi")
+        .select("a", "b")
+        for a, b in (("a", "b"), ("b", "a"))
+    ]).unique().sort("a", "b")
+    return compared, set(keys.get_column("node").to_list())
 
 
 def quote_groups(quotes: pl.DataFrame) -> pl.DataFrame:
@@ -1407,30 +1553,49 @@ def quote_groups(quotes: pl.DataFrame) -> pl.DataFrame:
     """
     if quotes.is_empty():
         return quotes.with_columns(pl.lit(None, dtype=pl.String).alias("quote_group_id"))
-    ids = quotes.get_column("quote_id").to_list()
-    texts = quotes.get_column("text").to_list()
-    partial = quotes.get_column("is_partial").to_list()
-    toks: dict[int, list[str]] = {}
-    for i, (t, p) in enumerate(zip(texts, partial, strict=True)):
-        if p:
+    whole = (
+        quotes.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("i"), "quote_id", "text", "is_partial")
+        .filter(pl.col("is_partial").not_().fill_null(True))
+        .select("i", "quote_id", "text")
+    )
+    # Copies of one statement share one node: quotes with the same words compare the same
+    # way with every other quote, so each distinct word sequence is tokenised, indexed and
+    # compared once. Words are interned as ints and word pairs as ints too.
+    vocab: dict[str, int] = {}
+    spelled = _Interned(vocab)
+    node_of_words: dict[tuple[int, ...], int] = {}
+    node_words: list[tuple[int, ...]] = []
+    texts = list(dict.fromkeys(whole.get_column("text").to_list()))  # distinct, in order
+    node_of_text: dict[str, int] = {}
+    for t in texts:
+        words = tuple(map(spelled.__getitem__, _TOKEN_RE.findall(t.lower())))
+        if len(words) < MIN_GROUP_TOKENS:
+            node_of_text[t] = -1
             continue
-        tk = _norm_tokens(t)
-        if len(tk) >= MIN_GROUP_TOKENS:
-            toks[i] = tk
-    df: dict[str, int] = defaultdict(int)
-    for tk in toks.values():
-        for w in set(tk):
-            df[w] += 1
-    # Every quote is indexed under its content words; each quote then compares itself only
-    # with the quotes sharing one of its BLOCK_KEYS rarest words. An excerpt's rare words
-    # are all in the longer quote, so the pair is found from the excerpt's side.
-    postings: dict[str, list[int]] = defaultdict(list)
-    content: dict[int, list[str]] = {}
-    for i, tk in toks.items():
-        content[i] = sorted({w for w in tk if w not in W.STOPWORDS}, key=lambda w: (df[w], w))
-        for w in content[i]:
-            postings[w].append(i)
-    parent = {i: i for i in toks}
+        node = node_of_words.get(words)
+        if node is None:
+            node = node_of_words[words] = len(node_words)
+            node_words.append(words)
+        node_of_text[t] = node
+    if not node_words:
+        return quotes.with_columns(pl.lit(None, dtype=pl.String).alias("quote_group_id"))
+    whole = whole.with_columns(
+        pl.col("text").replace_strict(node_of_text, return_dtype=pl.Int64).alias("node")
+    ).filter(pl.col("node") >= 0)
+    weights = whole.group_by("node").len().sort("node").get_column("len").to_list()  # copies
+    n_nodes = len(node_words)
+    word_rows = pl.DataFrame({
+        "node": pl.int_range(n_nodes, dtype=pl.Int64, eager=True)
+        .repeat_by(pl.Series([len(ws) for ws in node_words], dtype=pl.Int64))
+        .explode(),
+        "w": pl.Series(list(itertools.chain.from_iterable(node_words)), dtype=pl.Int64),
+    })
+    edges, has_key = _blocked(
+        word_rows, weights, list(vocab), [vocab[w] for w in W.STOPWORDS if w in vocab],
+        _candidate_pairs(word_rows, len(vocab)),
+    )
+    linked = [False] * n_nodes
+    parent = list(range(n_nodes))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -1438,26 +1603,22 @@ def quote_groups(quotes: pl.DataFrame) -> pl.DataFrame:
             i = parent[i]
         return i
 
-    shingles = {i: _shingles(tk) for i, tk in toks.items()}
-    for a in toks:
-        candidates: set[int] = set()
-        for w in content[a][:BLOCK_KEYS]:
-            if len(postings[w]) <= MAX_BLOCK:
-                candidates.update(postings[w])
-        for b in candidates:
-            if b == a or find(a) == find(b):
-                continue
-            sa, sb = shingles[a], shingles[b]
-            small = min(len(sa), len(sb))
-            if small and len(sa & sb) / small >= CONTAINMENT:
-                ra, rb = find(a), find(b)
-                parent[max(ra, rb)] = min(ra, rb)
-    members_of: dict[int, list[int]] = defaultdict(list)
-    for i in toks:
-        members_of[find(i)].append(i)
-    group: list[str | None] = [None] * len(ids)
-    for members in members_of.values():
-        gid = min(ids[i] for i in members)
-        for i in members:
-            group[i] = gid
-    return quotes.with_columns(pl.Series("quote_group_id", group, dtype=pl.String))
+    for a, b in edges.iter_rows():
+        ra, rb = find(a), find(b)
+        parent[max(ra, rb)] = min(ra, rb)
+        linked[a] = linked[b] = True
+    # Copies without a blocking key are never compared with each other: a node that links
+    # to nothing and has no key leaves each copy alone (its own key, from its row).
+    roots = pl.DataFrame(
+        {"node": range(n_nodes), "root": [find(n) if linked[n] or n in has_key else -1 for n in range(n_nodes)]},
+        schema={"node": pl.Int64, "root": pl.Int64},
+    )
+    grouped = (
+        whole.join(roots, on="node")
+        .with_columns(pl.when(pl.col("root") >= 0).then(pl.col("root")).otherwise(-1 - pl.col("i")).alias("key"))
+        .select("i", pl.col("quote_id").min().over("key").alias("gid"))
+    )
+    group = pl.Series("quote_group_id", [None] * quotes.height, dtype=pl.String).scatter(
+        grouped.get_column("i"), grouped.get_column("gid")
+    )
+    return quotes.with_columns(group)
