@@ -40,7 +40,7 @@ original's story. Method and measured figures: ``docs/stories.md``.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import polars as pl
@@ -128,7 +128,8 @@ def _normalised(expr: pl.Expr) -> pl.Expr:
 # copies
 # ------------------------------------------------------------------------------------------
 def _shingles(docs: pl.DataFrame) -> pl.DataFrame:
-    """Distinct word-shingle hashes per document: columns idx (UInt32), sh (UInt64).
+    """Word-shingle hashes per document: columns idx (UInt32), sh (UInt64); a shingle that
+    recurs in a document recurs here (``duplicates`` keeps one, as it sorts them anyway).
 
     Documents are cut into blocks of about ``_BLOCK_TEXT_BYTES`` of text: a shingle lies
     within one document, and the words of a block, not of the whole warehouse, are held at once.
@@ -152,8 +153,6 @@ def _block_shingles(docs: pl.DataFrame) -> pl.DataFrame:
     if STRIP_QUOTES:
         text = text.str.replace_all(_QUOTED, " ")
     text = _normalised(text)
-    for pattern, repl, _why in SPELLING_FOLDS:
-        text = text.str.replace_all(pattern, repl)
     words = (
         docs.select(pl.col("idx"), text.str.split(" ").alias("w"))
         .explode("w")
@@ -164,14 +163,20 @@ def _block_shingles(docs: pl.DataFrame) -> pl.DataFrame:
     k = SHINGLE_WORDS
     if n < k:
         return empty
+    # The folds go over each distinct word rather than the text: no fold matches across a
+    # space or adds one, and \b sees a space or the end of the string alike at a word's edge.
+    folded = pl.col("w")
+    for pattern, repl, _why in SPELLING_FOLDS:
+        folded = folded.str.replace_all(pattern, repl)
+    vocab = words.select(pl.col("w").unique()).with_columns(folded.hash(seed=_HASH_SEED).alias("h"))
     d = words["idx"].to_numpy()
-    h = words["w"].hash(seed=_HASH_SEED).to_numpy()
+    h = words.join(vocab, on="w", how="left", maintain_order="left")["h"].to_numpy()
     m = n - k + 1
     valid = d[:m] == d[k - 1:]
     sh = h[:m].copy()
     for j in range(1, k):
         sh = sh * _SHINGLE_MULT + h[j:m + j]  # uint64 arithmetic wraps, as a hash should
-    return pl.DataFrame({"idx": d[:m][valid], "sh": sh[valid]}).unique()
+    return pl.DataFrame({"idx": d[:m][valid], "sh": sh[valid]})
 
 
 def _star_pairs(d: np.ndarray, first: np.ndarray, rank: np.ndarray) -> np.ndarray:
@@ -207,8 +212,11 @@ def _ragged_block(cnt: np.ndarray, off: np.ndarray, owners: np.ndarray, lo: int,
     return hi, ln, begin, pos
 
 
-def _shared_shingles(sh: pl.DataFrame) -> pl.DataFrame:
+def _shared_shingles(d: np.ndarray, h: np.ndarray) -> pl.DataFrame:
     """Shingles shared by each candidate pair: columns idx, holder (earlier), inter.
+
+    ``d`` and ``h`` are the distinct (document idx, shingle hash) rows sorted by shingle,
+    then by document (the order of the shingles does not matter).
 
     Same pairs and counts as joining every pair with every shingle of both documents, but
     without the (pair x shingle) rows: the shingles held by two documents or more (no other
@@ -217,17 +225,12 @@ def _shared_shingles(sh: pl.DataFrame) -> pl.DataFrame:
     ``_BLOCK_ROWS`` lookups at a time, so memory stays flat as the warehouse grows.
     """
     out_schema = {"idx": pl.UInt32, "holder": pl.UInt32, "inter": pl.UInt32}
-    if sh.is_empty():
+    n = len(d)
+    if n == 0:
         return pl.DataFrame(schema=out_schema)
-    # Rows as shingle id << 32 | idx, sorted: by shingle, then by document.
-    coded = sh.join(sh.select(pl.col("sh").unique()).with_row_index("sid"), on="sh")
-    key = np.sort((coded["sid"].to_numpy().astype(np.uint64) << np.uint64(32)) | coded["idx"].to_numpy().astype(np.uint64))
-    del coded
-    d = (key & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    n = len(key)
     new = np.ones(n, dtype=bool)
-    new[1:] = key[1:] >> np.uint64(32) != key[:-1] >> np.uint64(32)
-    del key
+    new[1:] = h[1:] != h[:-1]
+    del h
     starts = np.flatnonzero(new)
     size = np.diff(np.append(starts, n))
     first = np.repeat(starts, size)
@@ -286,10 +289,20 @@ def duplicates(documents: pl.DataFrame) -> pl.DataFrame:
     if documents.is_empty():
         return pl.DataFrame(schema=out_schema)
     docs = _chronological(_with_defaults(documents).unique("doc_id", keep="first", maintain_order=True))
-    sh = _shingles(docs)
-    sizes = sh.group_by("idx").len("n")
-    sh = sh.join(sizes.filter(pl.col("n") >= COPY_MIN_SHINGLES).select("idx"), on="idx", how="semi")
-    inter = _shared_shingles(sh)
+    # Rows sorted by shingle, then by document: a document's repeated shingle counts once.
+    by_shingle = _shingles(docs).sort("sh", "idx")
+    d = by_shingle["idx"].to_numpy()
+    h = by_shingle["sh"].to_numpy()
+    del by_shingle
+    distinct = np.ones(len(d), dtype=bool)
+    distinct[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
+    d, h = d[distinct], h[distinct]
+    n_of = np.bincount(d, minlength=docs.height)
+    held = np.flatnonzero(n_of)
+    sizes = pl.DataFrame({"idx": held.astype(np.uint32), "n": n_of[held].astype(np.uint32)})
+    keep = n_of[d] >= COPY_MIN_SHINGLES
+    inter = _shared_shingles(d[keep], h[keep])
+    del d, h, keep
     copies = (
         inter.join(sizes, on="idx")
         .join(sizes.rename({"idx": "holder", "n": "n_holder"}), on="holder")
@@ -326,7 +339,13 @@ def _terms(docs: pl.DataFrame) -> pl.DataFrame:
     ``BIGRAM_WEIGHT`` times its first word. Summed counts c become ``c`` below 1 and
     ``1 + ln c`` above (sublinear), times ``ln((N + 1) / (df + 1)) + 1``.
     """
-    lead = pl.col("text").fill_null("").str.extract(r"^\s*((?:\S+\s+){0," + str(LEAD_WORDS - 1) + r"}\S*)", 1)
+    # The whole match, not a capture group: the regex engine finds a match without its slow
+    # capture pass (leading white space, which \s and strip_chars agree on, is taken off after).
+    lead = (
+        pl.col("text").fill_null("")
+        .str.extract(r"^\s*(?:\S+\s+){0," + str(LEAD_WORDS - 1) + r"}\S*", 0)
+        .str.strip_chars_start()
+    )
     fields = [(pl.col("title"), TITLE_WEIGHT), (pl.col("subtitle"), SUBTITLE_WEIGHT), (lead, 1.0)]
     parts = []
     for k, (field, weight) in enumerate(fields):
@@ -340,7 +359,21 @@ def _terms(docs: pl.DataFrame) -> pl.DataFrame:
         pl.concat(parts)
         .explode("term")
         .filter(pl.col("term").is_not_null() & (pl.col("term") != ""))
-        .with_columns(pl.int_range(pl.len()).over("idx", "field").alias("pos"))
+    )
+    # The words of one field of one document are consecutive rows (the explode of one list),
+    # so a word's position and its successor in the field come from run starts, not windows.
+    run_idx = words["idx"].to_numpy()
+    run_field = words["field"].to_numpy()
+    n_words = len(run_idx)
+    new_run = np.ones(n_words, dtype=bool)
+    new_run[1:] = (run_idx[1:] != run_idx[:-1]) | (run_field[1:] != run_field[:-1])
+    run_start = np.flatnonzero(new_run)
+    pos = np.arange(n_words, dtype=np.int64) - np.repeat(run_start, np.diff(np.append(run_start, n_words)))
+    next_in_field = np.zeros(n_words, dtype=bool)
+    next_in_field[:-1] = ~new_run[1:]
+    del run_idx, run_field, new_run, run_start
+    words = (
+        words.with_columns(pl.Series("pos", pos, dtype=pl.Int64))
         .with_columns(
             (pl.col("fw") / (1.0 + pl.col("pos") / POSITION_DECAY_WORDS)).alias("fw"),
             (
@@ -351,8 +384,8 @@ def _terms(docs: pl.DataFrame) -> pl.DataFrame:
         )
     )
     pairs = words.with_columns(
-        pl.col("term").shift(-1).over("idx", "field").alias("next"),
-        pl.col("keep").shift(-1).over("idx", "field").fill_null(False).alias("keep_next"),
+        pl.col("term").shift(-1).alias("next"),
+        (pl.col("keep").shift(-1).fill_null(False) & pl.Series(next_in_field)).alias("keep_next"),
     ).filter(pl.col("keep") & pl.col("keep_next")).select(
         "idx", pl.concat_str(["term", "next"], separator=" ").alias("term"), (pl.col("fw") * BIGRAM_WEIGHT).alias("fw")
     )
@@ -515,10 +548,13 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
         local = v_idx[j_rows] - j0
         dense[local, v_tid[j_rows]] = v_w[j_rows]
         while lo < end:
-            hi, ln, _, pos = _ragged_block(cnt, off, ci, lo, end, flush_rows)
+            hi, ln, begin, pos = _ragged_block(cnt, off, ci, lo, end, flush_rows)
             wj = flat.take(np.repeat((cj[lo:hi] - j0) * n_terms, ln) + v_tid.take(pos))
             hit = np.flatnonzero(wj > 0.0)  # the term is in j (weights are positive)
-            pending.append((np.repeat(np.arange(lo, hi), ln).take(hit), v_w.take(pos.take(hit)) * wj.take(hit)))
+            # the pair of each hit: the last run that begins at or before it
+            pair = np.searchsorted(begin, hit, side="right") + (lo - 1)
+            pending.append((pair, v_w.take(pos.take(hit)) * wj.take(hit)))
+            del pair
             n_pending += len(hit)
             del pos, wj, hit
             lo = hi
@@ -538,11 +574,42 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-@dataclass
-class _Cluster:
-    size: int
-    locked: bool           # holds an existing story
-    version: int = 0
+def _pair_sums(n: int, start: list[int], edges: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Summed similarity of each pair of start clusters: lo < hi, sum.
+
+    Each sum is taken in edge order from 0.0, as adding the edges one by one would: the
+    second edges of all pairs are added at once, then the third ones, and so on, until fewer
+    pairs are left than ranks: those are finished one at a time (an accumulate is sequential too).
+    """
+    st = np.asarray(start, dtype=np.int64)
+    a = st[edges["i"].to_numpy()]
+    b = st[edges["j"].to_numpy()]
+    cross = a != b
+    lo = np.minimum(a, b)[cross]
+    hi = np.maximum(a, b)[cross]
+    s = edges["sim"].to_numpy().astype(np.float64)[cross]
+    if len(s) == 0:
+        return lo, hi, s
+    order = np.argsort(lo * np.int64(n) + hi, kind="stable")
+    lo, hi, s = lo[order], hi[order], s[order]
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+    first = np.flatnonzero(new)
+    size = np.diff(np.append(first, len(s)))
+    total = 0.0 + s[first]
+    by_size = np.argsort(-size, kind="stable")
+    sizes_desc = size[by_size]
+    k = 1
+    while k < sizes_desc[0]:
+        active = by_size[: int(np.searchsorted(-sizes_desc, -k, side="left"))]  # pairs with more than k edges
+        if len(active) <= max(8, int(sizes_desc[0]) - k):  # fewer pairs left than ranks
+            for g in active.tolist():
+                tail = s[first[g] + k: first[g] + size[g]]
+                total[g] = np.add.accumulate(np.concatenate(([total[g]], tail)))[-1]
+            break
+        total[active] = total[active] + s[first[active] + k]
+        k += 1
+    return lo[first], hi[first], total
 
 
 def _average_linkage(
@@ -552,57 +619,96 @@ def _average_linkage(
 
     ``start[i]`` is the initial cluster of item i (items of one existing story share one);
     two clusters that are both ``locked`` never merge. Missing edges count as similarity 0.
+    The heap holds at most one live entry per pair (stale ones are skipped), so after a merge
+    only the pairs whose average may have reached the threshold are scored again: those whose
+    sum changed (neighbours of the absorbed cluster) and those already above it (``hot``).
     """
     parent = list(range(n))
-    clusters: dict[int, _Cluster] = {}
+    size: dict[int, int] = {}
+    lock: dict[int, bool] = {}
     for i in range(n):
         c = start[i]
-        if c in clusters:
-            clusters[c].size += 1
+        if c in size:
+            size[c] += 1
         else:
-            clusters[c] = _Cluster(1, locked[i])
-    nbr: dict[int, dict[int, float]] = {c: {} for c in clusters}
-    for i, j, s in edges.iter_rows():
-        a, b = start[i], start[j]
-        if a == b:
-            continue
-        nbr[a][b] = nbr[a].get(b, 0.0) + s
-        nbr[b][a] = nbr[b].get(a, 0.0) + s
+            size[c] = 1
+            lock[c] = locked[i]
+    version = dict.fromkeys(size, 0)
+    lo, hi, total = _pair_sums(n, start, edges)
+    # Symmetric rows of summed similarity: nbr[a][b] == nbr[b][a].
+    nbr: dict[int, dict[int, float]] = {c: {} for c in size}
+    src = np.concatenate((lo, hi))
+    order = np.argsort(src, kind="stable")
+    src = src[order]
+    dst = np.concatenate((hi, lo))[order].tolist()
+    val = np.concatenate((total, total))[order].tolist()
+    bounds = [0, *(np.flatnonzero(np.diff(src)) + 1).tolist(), len(src)]
+    for b0, b1 in pairwise(bounds):
+        if b1 > b0:
+            nbr[int(src[b0])] = dict(zip(dst[b0:b1], val[b0:b1], strict=True))
     heap: list[tuple[float, int, int, int, int]] = []
-
-    def push(a: int, b: int) -> None:
-        ca, cb = clusters[a], clusters[b]
-        if ca.locked and cb.locked:
-            return
-        avg = nbr[a][b] / (ca.size * cb.size)
-        if avg >= threshold:
-            heapq.heappush(heap, (-avg, a, b, ca.version, cb.version))
-
-    for a, row in nbr.items():
-        for b in row:
-            if a < b:
-                push(a, b)
+    hot: dict[int, set[int]] = {c: set() for c in size}  # pairs with a live heap entry
+    if len(total):
+        sz = np.zeros(n, dtype=np.int64)
+        lk = np.zeros(n, dtype=bool)
+        for c, m in size.items():
+            sz[c] = m
+            lk[c] = lock[c]
+        avg0 = total / (sz[lo] * sz[hi]).astype(np.float64)
+        keep = (avg0 >= threshold) & ~(lk[lo] & lk[hi])
+        for neg, a, b in zip((-avg0[keep]).tolist(), lo[keep].tolist(), hi[keep].tolist(), strict=True):
+            heap.append((neg, a, b, 0, 0))
+            hot[a].add(b)
+            hot[b].add(a)
+        heapq.heapify(heap)
     while heap:
         _neg, a, b, va, vb = heapq.heappop(heap)
-        if a not in clusters or b not in clusters or clusters[a].version != va or clusters[b].version != vb:
+        if a not in size or b not in size or version[a] != va or version[b] != vb:
             continue
         if len(nbr[a]) < len(nbr[b]):
             a, b = b, a
-        ca, cb = clusters[a], clusters.pop(b)
-        ca.size += cb.size
-        ca.locked = ca.locked or cb.locked
-        ca.version += 1
+        size[a] += size.pop(b)
+        lock[a] = lock[a] or lock.pop(b)
+        version[a] += 1
+        del version[b]
         parent[b] = a
-        for c, s in nbr.pop(b).items():
-            if c == a:
-                continue
-            nbr[a][c] = nbr[a].get(c, 0.0) + s
+        na = nbr[a]
+        nb = nbr.pop(b)
+        del na[b], nb[a]
+        old_hot = hot[a]
+        for c in hot.pop(b):
+            hot[c].discard(b)
+        for c in old_hot:
+            hot[c].discard(a)
+        new_hot: set[int] = set()
+        hot[a] = new_hot
+        la, sa, va = lock[a], size[a], version[a]
+        # A sum below this cannot reach the threshold whatever the other size (at least 1):
+        # the margin covers the rounding, so the exact test below decides every closer case.
+        low = threshold * sa * (1.0 - 1e-9)
+        for c, s in nb.items():
+            v = na.get(c, 0.0) + s
+            na[c] = v
             row = nbr[c]
-            row.pop(b, None)
-            row[a] = row.get(a, 0.0) + s
-        nbr[a].pop(b, None)
-        for c in nbr[a]:
-            push(a, c)
+            del row[b]
+            row[a] = v
+            if v < low or (la and lock[c]):
+                continue
+            avg = v / (sa * size[c])
+            if avg >= threshold:
+                heapq.heappush(heap, (-avg, a, c, va, version[c]))
+                new_hot.add(c)
+                hot[c].add(a)
+        # A pair b did not touch kept its sum while a grew, so its average fell: only one
+        # that was above the threshold can still be.
+        for c in old_hot:
+            if c == b or c in nb or (la and lock[c]):
+                continue
+            avg = na[c] / (sa * size[c])
+            if avg >= threshold:
+                heapq.heappush(heap, (-avg, a, c, va, version[c]))
+                new_hot.add(c)
+                hot[c].add(a)
     # resolve each start cluster to its final root
     root: dict[int, int] = {}
 
