@@ -28,6 +28,7 @@ Method (rules over the sentence around each mention; docs/facts.md has the detai
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
@@ -89,6 +90,8 @@ _NEAR_VALUE_SHARE = 0.05
 _REPORT_WINDOW = timedelta(days=7)
 # A proper noun in at least this share of a story's documents is the story's own (not an anchor).
 _UBIQUITOUS_SHARE = 0.5
+# Stories with at least this many mentions compare them by similarity key (a speed choice only).
+_KEYED_STORY = 500
 
 
 @dataclass
@@ -117,6 +120,10 @@ class _Mention:
     paren: bool = False  # written in parentheses right after another value (a conversion)
     prev_id: str | None = None  # the mention before it in the same sentence
     head: str | None = None  # what is counted, as written ("missiles", "documents"); None if unknown
+    key: int = -1  # in its story: equal only for mentions _similar_apart cannot tell apart
+    # Computed once (see _band, _unit_factor): they read fields that never change.
+    band: tuple[float, float] | None = field(default=None, init=False, repr=False, compare=False)
+    factor: float | None = field(default=None, init=False, repr=False, compare=False)
 
 
 def _unit_tokens(unit: str | None) -> set[str]:
@@ -124,19 +131,20 @@ def _unit_tokens(unit: str | None) -> set[str]:
 
 
 def _marker(before: list[str], after: list[str], phrase_after: list[str], sentence: str,
-            published_at: datetime | None) -> str | None:
+            when: tuple[int, int] | None) -> str | None:
+    """The background marker; when: the publication's year and month."""
     phrase = " " + " ".join(w.lower() for w in before[-2:] + phrase_after[:3]) + " "
     found = next((m for m in PHRASE_MARKERS if f" {m} " in phrase), None)
     clause = " " + " ".join(w.lower() for w in before[-4:] + after) + " "
     found = found or next((m for m in CLAUSE_MARKERS if f" {m} " in clause), None)
-    if found or published_at is None:
+    if found or when is None:
         return found
     for y in _YEAR.findall(sentence):
-        if int(y) != published_at.year:
+        if int(y) != when[0]:
             return f"in {y}"
     lowered = [w.lower() for w in before[-6:] + after]
     for prev, w in pairwise(lowered):
-        if w in MONTHS and prev in ("in", "on", "since") and MONTHS[w] != published_at.month:
+        if w in MONTHS and prev in ("in", "on", "since") and MONTHS[w] != when[1]:
             return f"in {w.title()}"
     return None
 
@@ -144,8 +152,13 @@ def _marker(before: list[str], after: list[str], phrase_after: list[str], senten
 def context(sentence: str, start: int, end: int, unit: str | None = None,
             published_at: datetime | None = None, kind: str = "count") -> tuple[str | None, str | None, frozenset[str]]:
     """Predicate class, background marker and subject modifiers of a mention in its sentence."""
-    pred, _, marker, mods = _read(sentence, start, end, unit, published_at, kind)
+    pred, _, marker, mods = _read(sentence, start, end, unit, _when(published_at), kind)
     return pred, marker, mods
+
+
+def _when(published_at: datetime | None) -> tuple[int, int] | None:
+    """What the background marker reads of a publication time."""
+    return None if published_at is None else (published_at.year, published_at.month)
 
 
 @lru_cache(maxsize=8192)
@@ -173,7 +186,7 @@ def _around(sentence: str, start: int, end: int) -> tuple[list[str], list[str], 
     return before, after, phrase
 
 
-def _read(sentence: str, start: int, end: int, unit: str | None, published_at: datetime | None,
+def _read(sentence: str, start: int, end: int, unit: str | None, when: tuple[int, int] | None,
           kind: str) -> tuple[str | None, str | None, str | None, frozenset[str]]:
     before, after, phrase_after = _around(sentence, start, end)
     pred, pred_word, best = None, None, float("inf")
@@ -191,7 +204,7 @@ def _read(sentence: str, start: int, end: int, unit: str | None, published_at: d
         if (cls := _predicate(w, kind)) is not None:
             pred, pred_word = cls, w
             break
-    marker = _marker(before, after[:12], phrase_after, sentence, published_at)
+    marker = _marker(before, after[:12], phrase_after, sentence, when)
     # Whose quantity: the words of the unit phrase (or the two words after) and the word before.
     unit_words = set(_WORD.findall(unit) if unit else after[:2]) | set(before[-1:])
     modifiers = frozenset(SUBJECT_MODIFIERS[w] for w in unit_words if w in SUBJECT_MODIFIERS)
@@ -247,6 +260,12 @@ def _scale(x: float | None, factor: float) -> float | None:
 
 def _band(m: _Mention) -> tuple[float, float]:
     """The interval a mention allows: exact values widened for rounding and conversion."""
+    if m.band is None:
+        m.band = _widen(m)
+    return m.band
+
+
+def _widen(m: _Mention) -> tuple[float, float]:
     lo = m.low if m.low is not None else float("-inf")
     hi = m.high if m.high is not None else float("inf")
     if m.qualifier == "exact" and m.value is not None:
@@ -261,7 +280,9 @@ def _band(m: _Mention) -> tuple[float, float]:
 
 
 def _unit_factor(m: _Mention) -> float:
-    return _dimension(m.kind, m.unit)[1] if m.kind in ("measure", "duration") else 1.0
+    if m.factor is None:
+        m.factor = _dimension(m.kind, m.unit)[1] if m.kind in ("measure", "duration") else 1.0
+    return m.factor
 
 
 def _intersection(ms: Iterable[_Mention]) -> tuple[float, float]:
@@ -395,20 +416,34 @@ def _mention(r: dict[str, Any]) -> _Mention | None:
     dim, factor = _dimension(r["kind"], r["unit_group"])
     if r["kind"] == "duration" and dim is None:
         return None
-    pred, pred_word, marker, mods = _read(sentence, start, end, r["unit"], r["published_at"], r["kind"])
-    anchors, words = _anchors_and_words(sentence, start, end, r["unit"])
-    place_m = _PLACE.search(sentence, end)
-    place = f"{place_m.group(1)} {place_m.group(2).strip()}" if place_m and pred else None
-    paren = sentence[max(0, start - 2):start].endswith("(")
+    pred, pred_word, marker, mods, anchors, words, place, paren, mod_words = _parse(
+        sentence, start, end, r["unit"], r["kind"], _when(r["published_at"]))
     return _Mention(
         r["number_id"], r["doc_id"], r["duplicate_of"] or r["doc_id"], r["published_at"],
         _scale(r["low"], factor), _scale(r["high"], factor), _scale(r["value"], factor),
         r["qualifier"], r["kind"], dim, r["unit_group"] if r["kind"] in ("measure", "duration") else r["unit"],
         pred, pred_word, marker, mods, anchors, words, place,
         sentence_key=(r["doc_id"], r["sentence_no"]), paren=paren, names=_names(sentence),
-        mod_words=_modifier_words(sentence, start, end, r["unit"]) if mods else None,
-        head=_head(r["kind"], r["unit"], dim),
+        mod_words=mod_words, head=_head(r["kind"], r["unit"], dim),
     )
+
+
+def _parse(sentence: str, start: int, end: int, unit: str | None, kind: str,
+           when: tuple[int, int] | None) -> tuple[Any, ...]:
+    """What _mention reads in the sentence."""
+    pred, pred_word, marker, mods = _read(sentence, start, end, unit, when, kind)
+    anchors, words = _anchors_and_words(sentence, start, end, unit)
+    place_m = _PLACE.search(sentence, end)
+    place = f"{place_m.group(1)} {place_m.group(2).strip()}" if place_m and pred else None
+    paren = sentence[max(0, start - 2):start].endswith("(")
+    mod_words = _modifier_words(sentence, start, end, unit) if mods else None
+    return pred, pred_word, marker, mods, anchors, words, place, paren, mod_words
+
+
+def _similarity_key(m: _Mention) -> tuple[Any, ...]:
+    """Every field _similar_apart reads (its time nearness aside): copies of one mention share it."""
+    return (m.marker, m.predicate, m.anchors, m.words, m.kind, m.head, m.dim, m.qualifier,
+            m.value, m.low, m.high, m.unit)
 
 
 def _head(kind: str, unit: str | None, dim: str | None) -> str | None:
@@ -433,6 +468,11 @@ def _names(sentence: str) -> frozenset[str]:
 
 def _story_facts(ms: list[_Mention]) -> list[list[_Mention]]:
     """Partition one story's mentions into facts."""
+    # Similarity keys pay off in large stories of syndicated copies (see _link_by_context);
+    # elsewhere every mention keeps its own key, which is as correct, and cheaper.
+    keys: dict[tuple[Any, ...], int] = {}
+    for i, m in enumerate(ms):
+        m.key = keys.setdefault(_similarity_key(m), len(keys)) if len(ms) >= _KEYED_STORY else i
     n_docs = len({m.doc_id for m in ms})
     df: Counter[str] = Counter()
     for doc_anchors in _by_doc_terms(ms).values():
@@ -507,13 +547,28 @@ def _link_part(part: list[_Mention], common: set[str]) -> list[list[_Mention]]:
         else:
             loose.append(m)
     comps = [c for group in by_pred.values() for c in _link_by_context(group, common)]
+    if not loose:
+        return comps
+    if not _repetitive(part):
+        for comp in _link_by_context(loose, common):
+            hits = [c for c in comps
+                    if any(_similar(n, p, common, by_predicate=False) for n in comp for p in c)]
+            if len(hits) == 1:
+                hits[0].extend(comp)
+            else:
+                comps.append(comp)
+        return comps
+    contacts = _Contacts(part, common)
+    indexes = [contacts.index(c) for c in comps]
     for comp in _link_by_context(loose, common):
-        hits = [c for c in comps
-                if any(_similar(n, p, common, by_predicate=False) for n in comp for p in c)]
-        if len(hits) == 1:
-            hits[0].extend(comp)
+        own = contacts.index(comp)
+        touched = [i for i, index in enumerate(indexes) if contacts.touch(own, index)]
+        if len(touched) == 1:
+            comps[touched[0]].extend(comp)
+            contacts.add(comp, indexes[touched[0]])
         else:
             comps.append(comp)
+            indexes.append(own)
     return comps
 
 
@@ -618,16 +673,31 @@ def _similar(a: _Mention, b: _Mention, common: set[str], by_predicate: bool = Tr
              by_value: bool = True) -> bool:
     """Evidence that two mentions of one block report the same quantity."""
     if a.sentence_key == b.sentence_key:
-        # Two values in one sentence are two quantities, unless one converts the other.
-        return (a.paren and a.prev_id == b.number_id) or (b.paren and b.prev_id == a.number_id)
+        return _converts(a, b)
+    near = not (a.published_at and b.published_at and abs(a.published_at - b.published_at) > _REPORT_WINDOW)
+    return _similar_apart(a, b, common, by_predicate, by_value, near)
+
+
+def _converts(a: _Mention, b: _Mention) -> bool:
+    """Two values in one sentence are two quantities, unless one converts the other."""
+    return (a.paren and a.prev_id == b.number_id) or (b.paren and b.prev_id == a.number_id)
+
+
+def _near(a: _Mention, b: _Mention) -> bool:
+    return not (a.published_at and b.published_at and abs(a.published_at - b.published_at) > _REPORT_WINDOW)
+
+
+def _similar_apart(a: _Mention, b: _Mention, common: set[str], by_predicate: bool, by_value: bool,
+                   near_in_time: bool) -> bool:
+    """_similar for mentions of different sentences. Reads only the fields in _similarity_key
+    (and near_in_time), so mentions with equal keys compare alike."""
     if by_predicate and a.marker is None and a.predicate in EVENT_PREDICATES and a.predicate == b.predicate:
         return True  # the story's event verb (fled, killed, ...) is evidence enough
-    near_in_time = not (a.published_at and b.published_at
-                        and abs(a.published_at - b.published_at) > _REPORT_WINDOW)
     # Equal counts naming different uncommon proper nouns ("Fort Hood: 13 dead", "New York: 13
     # dead") are different quantities.
     own_a, own_b = a.anchors - common, b.anchors - common
-    by_value = by_value and not (a.kind == "count" and own_a and own_b and not own_a & own_b)
+    shared_own = own_a & own_b
+    by_value = by_value and not (a.kind == "count" and own_a and own_b and not shared_own)
     if by_value and (a.marker is None or a.marker in PHRASE_MARKERS) and _same_thing_same_number(a, b, near_in_time):
         return True  # also weeks apart: a later article restating the figure
     if not near_in_time:
@@ -636,7 +706,7 @@ def _similar(a: _Mention, b: _Mention, common: set[str], by_predicate: bool = Tr
         return False  # "$488" and "below $6,000": reports round, they do not differ tenfold
     if by_value and a.marker is None and b.marker is None and _same_value(a, b):
         return True  # "27 engines" and "27 engines", "2,300 miles" and "3,700 km"
-    if (a.anchors - common) & (b.anchors - common):
+    if shared_own:
         return True
     shared = a.words & b.words
     union = a.words | b.words
@@ -648,7 +718,11 @@ def _similar(a: _Mention, b: _Mention, common: set[str], by_predicate: bool = Tr
 
 def _link_by_context(ms: list[_Mention], common: set[str], by_predicate: bool = True,
                      by_value: bool = True) -> list[list[_Mention]]:
-    """Connected components of the 'similar context' relation (groups here are small)."""
+    """Connected components of the 'similar context' relation.
+
+    Syndicated copies repeat a mention with one similarity key, and _similar_apart reads
+    only that key and nearness in time: the relation is evaluated once per pair of keys,
+    not per pair of mentions (a story of a thousand copies would be quadratic in them)."""
     parent = list(range(len(ms)))
 
     def find(i: int) -> int:
@@ -657,14 +731,332 @@ def _link_by_context(ms: list[_Mention], common: set[str], by_predicate: bool = 
             i = parent[i]
         return i
 
-    for i in range(len(ms)):
-        for j in range(i + 1, len(ms)):
-            if find(i) != find(j) and _similar(ms[i], ms[j], common, by_predicate, by_value):
-                parent[find(i)] = find(j)
+    if not _repetitive(ms):
+        for i in range(len(ms)):
+            root = find(i)
+            for j in range(i + 1, len(ms)):
+                other = find(j)
+                if root != other and _similar(ms[i], ms[j], common, by_predicate, by_value):
+                    parent[root] = other
+                    root = other
+        return _components(ms, find)
+
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[ri] = rj
+
+    by_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
+    by_key: dict[int, list[int]] = defaultdict(list)
+    for i, m in enumerate(ms):
+        by_sentence[m.sentence_key].append(i)
+        by_key[m.key].append(i)
+    for idx in by_sentence.values():
+        for x, i in enumerate(idx):
+            for j in idx[x + 1:]:
+                if _converts(ms[i], ms[j]):
+                    union(i, j)
+    groups = list(by_key.values())  # ordered by first mention
+    memo: dict[tuple[int, int, bool], bool] = {}
+
+    def sim(c: int, d: int, near: bool) -> bool:
+        """A mention of group c similar to a later one of group d, in another sentence."""
+        k = (c, d, near)
+        r = memo.get(k)
+        if r is None:
+            r = memo[k] = _similar_apart(ms[groups[c][0]], ms[groups[d][0]], common, by_predicate, by_value, near)
+        return r
+
+    spans = [_span(ms[i] for i in g) for g in groups]
+    candidates = _candidates([ms[g[0]] for g in groups], common, by_predicate, by_value)
+    whole = [len(g) == 1 for g in groups]  # known to lie in one component
+    for c, g in enumerate(groups):
+        if len(g) > 1 and sim(c, c, True):
+            if _within(spans[c], spans[c]) or sim(c, c, False):
+                if len({ms[i].sentence_key for i in g}) > 1:  # every pair of sentences links
+                    for i in g[1:]:
+                        union(g[0], i)
+                    whole[c] = True
+            else:
+                _join_near(ms, g, g, union)
+        for d in sorted(x for x in candidates[c] if x > c):
+            h = groups[d]
+            if whole[c] and whole[d]:
+                if find(g[0]) == find(h[0]):
+                    continue
+                if len(g) == 1 and len(h) == 1:
+                    i, j = g[0], h[0]
+                    if (ms[i].sentence_key != ms[j].sentence_key
+                            and _similar_apart(ms[i], ms[j], common, by_predicate, by_value, _near(ms[i], ms[j]))):
+                        union(i, j)
+                    continue
+            fwd, bwd = sim(c, d, True), sim(d, c, True)
+            if not (fwd or bwd):
+                continue
+            if fwd and bwd:
+                if _within(spans[c], spans[d]) or (sim(c, d, False) and sim(d, c, False)):
+                    _join_apart(ms, g, h, union)
+                    continue
+                if not sim(c, d, False) and not sim(d, c, False):
+                    _join_near(ms, g, h, union)
+                    continue
+            for i in g:
+                for j in h:
+                    if ms[i].sentence_key != ms[j].sentence_key and find(i) != find(j):
+                        near = _near(ms[i], ms[j])
+                        if sim(c, d, near) if i < j else sim(d, c, near):
+                            union(i, j)
+    return _components(ms, find)
+
+
+def _components(ms: list[_Mention], find: Any) -> list[list[_Mention]]:
+    """Mentions by their component's root, in order of first mention."""
     comps: dict[int, list[_Mention]] = defaultdict(list)
     for i, m in enumerate(ms):
         comps[find(i)].append(m)
     return list(comps.values())
+
+
+def _repetitive(ms: list[_Mention]) -> bool:
+    """Whether mentions repeat similarity keys enough (syndicated copies) to compare by key;
+    else comparing mentions pairwise is cheaper. Either way gives the same result."""
+    return len(ms) >= 8 and 2 * len({m.key for m in ms}) <= len(ms)
+
+
+def _candidates(ms: list[_Mention], common: set[str], by_predicate: bool, by_value: bool) -> list[set[int]]:
+    """For each mention, the others _similar_apart may find similar to it (either way round).
+
+    Every rule there needs a shared term or close values: the event verb; an uncommon proper
+    noun; the counted thing (for counts, with numbers within 6%); a written bound; values
+    within 6%; context words with Jaccard >= 0.2, which share one of the rarest
+    len - ceil(0.19 len) + 1 words of each; two shared uncommon words, which share one of the
+    rarest len - 1 uncommon words of each (prefix filtering: the rarest shared word is there)."""
+    frequency = Counter(w for m in ms for w in m.words)
+    postings: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    terms_of: list[list[tuple[Any, ...]]] = []
+    finite: dict[Any, list[tuple[float, int, float]]] = defaultdict(list)
+    everywhere: dict[Any, list[int]] = defaultdict(list)  # infinite values, or unbounded windows
+
+    def number(scale: Any, v: float | None, c: int, share: float) -> None:
+        """v, within share of v (or share of the larger, within share / (1 - share) of v)."""
+        if v is not None and not math.isnan(v):
+            if math.isfinite(v) and share < 0.5:
+                finite[scale].append((v, c, 1.1 * share / (1 - share)))
+            else:
+                everywhere[scale].append(c)
+
+    for c, m in enumerate(ms):
+        words = sorted(m.words, key=lambda w: (frequency[w], w))
+        own = [w for w in words if w not in common]
+        terms: list[tuple[Any, ...]] = [("w", w) for w in words[:len(words) - max(1, math.ceil(0.19 * len(words))) + 1]]
+        terms.extend(("w", w) for w in own[:len(own) - 1])
+        terms.extend(("a", a) for a in m.anchors - common)
+        if by_predicate and m.predicate in EVENT_PREDICATES:
+            terms.append(("p", m.predicate))
+        if by_value and m.head is not None:  # as written: the share is of the written value
+            factor = _unit_factor(m)
+            number(("h", m.head), _rep(m), c, _NEAR_VALUE_SHARE / factor if factor > 0 else math.inf)
+        if by_value and m.marker is None and m.dim is not None:
+            if m.qualifier not in _POINT_QUALIFIERS:
+                terms.append(("b", m.qualifier, m.low, m.high))
+            else:
+                number("v", m.value, c, _SAME_VALUE_SHARE)
+        for t in terms:
+            postings[t].append(c)
+        terms_of.append(terms)
+    out: list[set[int]] = []
+    for terms in terms_of:
+        found: set[int] = set()
+        for t in terms:
+            found.update(postings[t])
+        out.append(found)
+    for scale in finite.keys() | everywhere.keys():
+        points = sorted(finite.get(scale, ()))
+        values = [v for v, _, _ in points]
+        for v, c, share in points:
+            lo, hi = bisect_left(values, v - share * abs(v)), bisect_right(values, v + share * abs(v))
+            for _, d, _ in points[lo:hi]:
+                out[c].add(d)
+                out[d].add(c)
+        wild = everywhere.get(scale, [])
+        for c in wild:
+            out[c].update(d for _, d, _ in points)
+            out[c].update(wild)
+            for _, d, _ in points:
+                out[d].add(c)
+    return out
+
+
+def _span(ms: Iterable[_Mention]) -> tuple[datetime, datetime] | None:
+    """The earliest and latest publication time of mentions (None: none dated)."""
+    times = [m.published_at for m in ms if m.published_at is not None]
+    return (min(times), max(times)) if times else None
+
+
+def _within(a: tuple[datetime, datetime] | None, b: tuple[datetime, datetime] | None) -> bool:
+    """Every mention of span a is near in time (see _near) to every mention of span b."""
+    if a is None or b is None:
+        return True
+    return max(a[1], b[1]) - min(a[0], b[0]) <= _REPORT_WINDOW
+
+
+def _join_apart(ms: list[_Mention], g: list[int], h: list[int], union: Any) -> None:
+    """Join the components that linking every pair (g, h) of different sentences joins, in
+    linear time: each mention joins the one or two representatives of the other side (of two
+    sentences) not in its own sentence; that connects whatever the full pairing connects."""
+    for xs, reps in ((g, _two_sentences(ms, h)), (h, _two_sentences(ms, g))):
+        for i in xs:
+            for r in reps:
+                if ms[i].sentence_key != ms[r].sentence_key:
+                    union(i, r)
+
+
+def _join_near(ms: list[_Mention], g: list[int], h: list[int], union: Any) -> None:
+    """Join the components that linking every pair (g, h) of different sentences near in time
+    (see _near) joins: each dated mention of g joins the run of h within the window, walking
+    only links not made before (a sentence's mentions share a time, so its own are skipped)."""
+    undated_g = [i for i in g if ms[i].published_at is None]
+    undated_h = [j for j in h if ms[j].published_at is None]
+    if undated_h:
+        _join_apart(ms, g, undated_h, union)
+    if undated_g:
+        _join_apart(ms, undated_g, h, union)
+    dated = sorted((j for j in h if ms[j].published_at is not None), key=lambda j: ms[j].published_at)  # type: ignore[arg-type,return-value]
+    times = [t for j in dated if (t := ms[j].published_at) is not None]
+    joined = list(range(len(dated)))  # joined[k] > k: dated[k] and dated[k + 1] already joined
+
+    def run_end(k: int) -> int:
+        end = k
+        while joined[end] != end:
+            end = joined[end]
+        while joined[k] != end and k != end:
+            joined[k], k = end, joined[k]
+        return end
+
+    for i in g:
+        t = ms[i].published_at
+        if t is None:
+            continue
+        k, hi = bisect_left(times, t - _REPORT_WINDOW), bisect_right(times, t + _REPORT_WINDOW)
+        sentence = ms[i].sentence_key
+        while k < hi:
+            if ms[dated[k]].sentence_key == sentence:
+                k += 1
+                continue
+            union(i, dated[k])
+            end = run_end(k)
+            k = end + 1
+            if k < hi and ms[dated[k]].sentence_key != sentence:
+                joined[end] = k  # both join i (next turn)
+
+
+def _two_sentences(ms: list[_Mention], idx: list[int]) -> list[int]:
+    """The first mention, and the first one of another sentence if any."""
+    first = ms[idx[0]].sentence_key
+    other = next((i for i in idx if ms[i].sentence_key != first), None)
+    return [idx[0]] if other is None else [idx[0], other]
+
+
+class _Contacts:
+    """Whether some mention of one group is _similar (not by predicate) to some mention of
+    another, evaluated per pair of similarity keys (see _link_by_context)."""
+
+    def __init__(self, part: list[_Mention], common: set[str]) -> None:
+        self.common = common
+        self.rep: dict[int, _Mention] = {}
+        for m in part:
+            self.rep.setdefault(m.key, m)
+        self.keys = list(self.rep)
+        self.position = {k: i for i, k in enumerate(self.keys)}
+        self.candidates = _candidates(list(self.rep.values()), common, False, True)
+        self.near: dict[int, set[int]] = {}  # keys a key is similar to when near in time
+        self.far: dict[tuple[int, int], bool] = {}
+
+    def _near_keys(self, c: int) -> set[int]:
+        found = self.near.get(c)
+        if found is None:
+            a = self.rep[c]
+            found = self.near[c] = {d for d in (self.keys[j] for j in self.candidates[self.position[c]])
+                                    if _similar_apart(a, self.rep[d], self.common, False, True, True)}
+        return found
+
+    def index(self, ms: list[_Mention]) -> _Index:
+        index = _Index()
+        self.add(ms, index)
+        return index
+
+    def add(self, ms: list[_Mention], index: _Index) -> None:
+        for m in ms:
+            if m.key not in index.by_key:
+                index.reach |= self._near_keys(m.key)
+            index.append(m)
+
+    def touch(self, xs: _Index, ys: _Index) -> bool:
+        for k in xs.by_sentence.keys() & ys.by_sentence.keys():
+            if any(_converts(x, y) for x in xs.by_sentence[k] for y in ys.by_sentence[k]):
+                return True
+        if xs.reach.isdisjoint(ys.by_key):
+            return False
+        for c, gx in xs.by_key.items():
+            for d in self._near_keys(c).intersection(ys.by_key):
+                gy = ys.by_key[d]
+                if self._far(c, d):
+                    first = gx[0].sentence_key
+                    if any(m.sentence_key != first for m in gx) or any(m.sentence_key != first for m in gy):
+                        return True
+                elif _close_in_time(gx, ys.times(d)):
+                    return True
+        return False
+
+    def _far(self, c: int, d: int) -> bool:
+        """Key c similar to key d also when their mentions are far apart in time."""
+        found = self.far.get((c, d))
+        if found is None:
+            found = self.far[(c, d)] = _similar_apart(self.rep[c], self.rep[d], self.common, False, True, False)
+        return found
+
+
+_Times = tuple[list[datetime], int, Counter[tuple[str, int]]]
+
+
+def _times(ys: list[_Mention]) -> _Times:
+    """Mentions' sorted publication times, how many are undated, and how many per sentence."""
+    times = sorted(y.published_at for y in ys if y.published_at is not None)
+    return times, len(ys) - len(times), Counter(y.sentence_key for y in ys)
+
+
+def _close_in_time(xs: list[_Mention], ys: _Times) -> bool:
+    """Some x and some y (see _times) of different sentences are near in time (see _near). A
+    sentence's mentions share their document's time, so they are the near ones to discount."""
+    times, undated, per_sentence = ys
+    for x in xs:
+        t = x.published_at
+        near = len(times) + undated if t is None else (
+            undated + bisect_right(times, t + _REPORT_WINDOW) - bisect_left(times, t - _REPORT_WINDOW))
+        if near > per_sentence[x.sentence_key]:
+            return True
+    return False
+
+
+class _Index:
+    """A group's mentions by similarity key and by sentence, and the keys they are similar to."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[int, list[_Mention]] = defaultdict(list)
+        self.by_sentence: dict[tuple[str, int], list[_Mention]] = defaultdict(list)
+        self.reach: set[int] = set()
+        self._times: dict[int, _Times] = {}
+
+    def append(self, m: _Mention) -> None:
+        self.by_key[m.key].append(m)
+        self.by_sentence[m.sentence_key].append(m)
+        self._times.pop(m.key, None)
+
+    def times(self, key: int) -> _Times:
+        found = self._times.get(key)
+        if found is None:
+            found = self._times[key] = _times(self.by_key[key])
+        return found
 
 
 def _agrees(ms: list[_Mention]) -> bool:
