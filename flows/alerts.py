@@ -32,9 +32,19 @@ def _alert_id(check: str, subject: str) -> str:
     return hashlib.sha256(f"{check}\x00{subject}".encode()).hexdigest()[:16]
 
 
-def _fact_details(con: duckdb.DuckDBPyConnection, fact_id: str) -> dict[str, Any]:
-    reports = db.fetch_frame(con, db.read_sql("queries/fact_alert_details.sql"), [fact_id])
-    return {"fact_id": fact_id, "reports": reports.to_dicts()}
+def _fact_reports(con: duckdb.DuckDBPyConnection, fact_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each fact's mentions as the alert details show them; one query for all the facts."""
+    if not fact_ids:
+        return {}
+    con.register("_alert_facts", pl.DataFrame({"fact_id": sorted(set(fact_ids))}, schema={"fact_id": pl.String}))
+    try:
+        reports = db.fetch_frame(con, db.read_sql("queries/fact_alert_details.sql"))
+    finally:
+        con.unregister("_alert_facts")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in reports.to_dicts():
+        out.setdefault(r.pop("fact_id"), []).append(r)
+    return out
 
 
 def _message(check: str, description: str, row: dict[str, Any] | None, count: int | None, details: dict[str, Any]) -> str:
@@ -55,6 +65,10 @@ def _message(check: str, description: str, row: dict[str, Any] | None, count: in
 def _findings_to_alerts(con: duckdb.DuckDBPyConnection, findings: list[dict[str, Any]], summary: RunSummary,
                         settings: Settings) -> list[dict[str, Any]]:
     out = []
+    reports = _fact_reports(con, [str(row.get(PER_ROW_SUBJECT[f["check_name"]])) for f in findings
+                                  if not f["success"] and f["severity"] != "error"
+                                  and f["check_name"].startswith("facts.") and f["check_name"] in PER_ROW_SUBJECT
+                                  for row in f["rows"]])
     for f in findings:
         if f["success"] or f["severity"] == "error":
             continue
@@ -63,7 +77,8 @@ def _findings_to_alerts(con: duckdb.DuckDBPyConnection, findings: list[dict[str,
         if key:
             for row in f["rows"]:
                 subject = str(row.get(key))
-                details = _fact_details(con, subject) if check.startswith("facts.") else {"row": row}
+                details = ({"fact_id": subject, "reports": reports.get(subject, [])} if check.startswith("facts.")
+                           else {"row": row})
                 out.append({"check_name": check, "subject": subject, "severity": f["severity"],
                             "message": _message(check, f["description"], row, None, details), "details": details})
         else:

@@ -266,17 +266,40 @@ def _derive_facts(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before: pl
     if not touched:
         return
     scope = docs.filter(pl.col("story_id").is_in(sorted(touched)))
-    con.register("_scope", scope.select("doc_id"))
+    # Facts never span stories, so the touched stories go through facts() a chunk at a time:
+    # memory stays bounded by the chunk (facts() holds a Python object per mention), not by
+    # the warehouse, and the rows are the ones a single call gives.
+    for chunk in _story_chunks(con, scope):
+        con.register("_scope", chunk.select("doc_id"))
+        try:
+            nums = db.fetch_frame(con, "select * from numbers where doc_id in (select doc_id from _scope)")
+            sents = db.fetch_frame(con, "select doc_id, sentence_no, char_start, text from sentences "
+                                   "where (doc_id, sentence_no) in (select doc_id, sentence_no from numbers "
+                                   "where doc_id in (select doc_id from _scope))")
+        finally:
+            con.unregister("_scope")
+        fact_frame, links = facts(nums, sents, chunk)
+        db.insert_frame(con, "facts", fact_frame)
+        db.insert_frame(con, "fact_mentions", links)
+
+
+FACTS_CHUNK_NUMBERS = 100_000  # number mentions per facts() call (whole stories; memory bound)
+
+
+def _story_chunks(con: duckdb.DuckDBPyConnection, scope: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    """``scope``'s documents cut into chunks of whole stories of about FACTS_CHUNK_NUMBERS numbers."""
+    con.register("_scope_docs", scope.select("doc_id"))
     try:
-        nums = db.fetch_frame(con, "select * from numbers where doc_id in (select doc_id from _scope)")
-        sents = db.fetch_frame(con, "select doc_id, sentence_no, char_start, text from sentences "
-                               "where (doc_id, sentence_no) in (select doc_id, sentence_no from numbers "
-                               "where doc_id in (select doc_id from _scope))")
+        counts = db.fetch_frame(con, "select doc_id, count(*)::bigint as n from numbers "
+                                "where doc_id in (select doc_id from _scope_docs) group by doc_id")
     finally:
-        con.unregister("_scope")
-    fact_frame, links = facts(nums, sents, scope)
-    db.insert_frame(con, "facts", fact_frame)
-    db.insert_frame(con, "fact_mentions", links)
+        con.unregister("_scope_docs")
+    per_story = (scope.select("doc_id", "story_id").join(counts, on="doc_id", how="left")
+                 .group_by("story_id").agg(pl.col("n").fill_null(0).sum()).sort("story_id")
+                 .with_columns(chunk=(pl.col("n").cum_sum() - pl.col("n")) // FACTS_CHUNK_NUMBERS))
+    chunk_of = scope.join(per_story.select("story_id", "chunk"), on="story_id", how="left")
+    for _key, part in chunk_of.sort("chunk", maintain_order=True).group_by("chunk", maintain_order=True):
+        yield part.drop("chunk")
 
 
 @task(name="validate_warehouse", cache_policy=NO_CACHE)

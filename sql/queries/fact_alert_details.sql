@@ -1,5 +1,7 @@
--- grain: one row per mention of one fact ($1 = fact_id): what each outlet reported, where
+-- grain: one row per mention of each fact in the registered frame _alert_facts(fact_id):
+-- what each outlet reported, where (one query for all of a run's fact alerts)
 select
+    fm.fact_id,
     d.outlet,
     n.doc_id,
     regexp_extract(d.source_path, '[^/]+$') as file_name,
@@ -16,5 +18,5 @@ from fact_mentions fm
 join numbers n using (number_id)
 join documents d on d.doc_id = n.doc_id
 left join sentences s on s.doc_id = n.doc_id and s.sentence_no = n.sentence_no
-where fm.fact_id = $1
-order by d.published_at nulls last, d.outlet, n.number_id
+where fm.fact_id in (select fact_id from _alert_facts)
+order by fm.fact_id, d.published_at nulls last, d.outlet, n.number_id
