@@ -51,7 +51,7 @@ bench: install
 	$(BIN)/python -m bench.run
 
 bench-full: install
-	$(BIN)/python -m bench.run --full
+	$(BIN)/python -m bench.run --full --stress
 
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"

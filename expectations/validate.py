@@ -9,6 +9,7 @@ lives, which would lock the flow out of its own stage file (and the child also k
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,8 +32,12 @@ class Finding:
     exception: str | None = None
 
 
-def validate(db_path: Path, docs_dir: Path | None = None) -> list[Finding]:
-    """Validate every table of the warehouse at ``db_path``; one Finding per expectation."""
+def validate(db_path: Path, docs_dir: Path | None = None, memory_limit: str | None = None) -> list[Finding]:
+    """Validate every table of the warehouse at ``db_path``; one Finding per expectation.
+
+    ``memory_limit`` caps DuckDB's buffer pool in this process (e.g. "1GB"; DuckDB's default
+    is 80% of the RAM).
+    """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -50,7 +55,8 @@ def validate(db_path: Path, docs_dir: Path | None = None) -> list[Finding]:
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         })
         actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["newsledger"]))
-    source = context.data_sources.add_sql(name="warehouse", connection_string=f"duckdb:///{db_path.resolve()}")
+    url = f"duckdb:///{db_path.resolve()}" + (f"?memory_limit={memory_limit.replace(' ', '')}" if memory_limit else "")
+    source = context.data_sources.add_sql(name="warehouse", connection_string=url)
     definitions = []
     for table in KEYS:
         asset = source.add_table_asset(name=table, table_name=table)
@@ -91,7 +97,7 @@ def _jsonable(row: Any) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     db, docs = Path(argv[0]), Path(argv[1]) if len(argv) > 1 else None
-    findings = validate(db, docs)
+    findings = validate(db, docs, os.environ.get("NEWSLEDGER_DUCKDB_MEMORY_LIMIT") or None)
     sys.stdout.write(json.dumps([asdict(f) for f in findings]) + "\n")
     sys.stdout.flush()
     return 0

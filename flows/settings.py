@@ -31,9 +31,11 @@ class Settings(BaseSettings):
                                           description="Alert when a run quarantines more than this share of its files.")
     build_data_docs: bool = Field(True, description="Build GX Data Docs on every run (warehouse/docs/).")
     alert_webhook_url: str | None = Field(None, description="POST alerts as JSON here (optional).")
-    task_runner: Literal["process", "thread", "dask"] = Field(
-        "process", description="Parse stage runner: process (default, one process per core), thread or dask.")
+    task_runner: Literal["thread", "process", "dask"] = Field(
+        "thread", description="Parse stage runner: thread (default), process (one process per worker) or dask.")
     parse_workers: int = Field(2, ge=1, description="Parse processes or threads (process and thread runners).")
+    duckdb_memory_limit: str = Field("1GB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$",
+                                     description="DuckDB's buffer pool limit during a run (e.g. 1GB, 512MB).")
     dask_address: str | None = Field(None, description="Existing Dask scheduler; else a local cluster.")
     dask_workers: int = Field(2, ge=1, description="Workers of the local Dask cluster.")
 
