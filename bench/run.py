@@ -14,10 +14,9 @@
 4. ``bench/results/summary.md``: every target of issue 8 against the measured figure, with
    the ratios (the machine is shared: ratios travel, absolute times do not).
 
-The default run (10,000 articles with its two re-runs, then the side by side) took about
-18 minutes on 2 cores shared with other jobs (load average 5-9): 7 min first run, 5.5 min
-unchanged re-run, 4.5 min 1%-changed re-run, 1.5 min side by side. The re-runs cost as much
-as the first because the cross-document step recomputes the whole warehouse (docs/scaling.md).
+The default run (10,000 articles with its re-runs, then the side by side) takes about 5 minutes
+on 2 quiet cores; ``--full`` adds about 12 minutes for 100,000 articles and its re-runs
+(docs/scaling.md, "Limits measured").
 """
 
 from __future__ import annotations
