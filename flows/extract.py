@@ -52,7 +52,7 @@ class ReadResult:
 def discover(paths: Sequence[Path]) -> list[FileEntry]:
     """Every article file under ``paths`` (recursively), sorted; problems are entries too."""
     found: dict[str, FileEntry] = {}
-    for root in paths:
+    for root in (p if p.is_absolute() else p.absolute() for p in paths):
         if not root.exists() and not root.is_symlink():
             raise InputPathError(f"no such file or folder: {root}")
         if root.is_dir():
@@ -70,7 +70,7 @@ def discover(paths: Sequence[Path]) -> list[FileEntry]:
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in filenames:
                     if not name.startswith(".") and file_format(name):
-                        entry = _entry(Path(dirpath) / name)
+                        entry = _entry_at(dirpath.rstrip(os.sep) + os.sep + name)
                         found.setdefault(entry.path, entry)
         else:
             entry = _entry(root)
@@ -79,13 +79,17 @@ def discover(paths: Sequence[Path]) -> list[FileEntry]:
 
 
 def _entry(path: Path) -> FileEntry:
-    key = str(path if path.is_absolute() else path.absolute())
+    return _entry_at(str(path if path.is_absolute() else path.absolute()))
+
+
+def _entry_at(key: str) -> FileEntry:
+    """The entry of the absolute path ``key``: one stat call (the type comes from st_mode)."""
     try:
-        st = path.stat()  # one stat call: the type comes from st_mode, not another is_file()
+        st = os.stat(key)  # noqa: PTH116  (a string path: no Path object per file on the hot path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return FileEntry(key, None, None, "symlink loop")
-        if path.is_symlink():
+        if Path(key).is_symlink():
             return FileEntry(key, None, None, "broken symlink (target missing)")
         return FileEntry(key, None, None, f"cannot stat: {exc.strerror}")
     if not stat.S_ISREG(st.st_mode):

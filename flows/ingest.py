@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import polars as pl
@@ -39,11 +39,13 @@ from flows.extract import (
 )
 from flows.settings import PROJECT_ROOT, Settings, get_settings
 from transforms import schema
-from transforms.facts import facts
-from transforms.pipeline import ParsedBatch, parse_batch, records_frame
-from transforms.quotes import quote_groups
-from transforms.stories import assign_stories, duplicates, stories
 from warehouse import db
+
+if TYPE_CHECKING:
+    from transforms.pipeline import ParsedBatch
+
+# The transforms are imported where they run: a run over an unchanged folder needs none of
+# them, and their import (regex tables) is a tenth of its time.
 
 log = logging.getLogger("newsledger")
 
@@ -92,6 +94,8 @@ def _timed(store: dict[str, float], name: str) -> Iterator[None]:
 @task(name="parse_files", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def parse_files(entries: list[FileEntry], ledger: dict[str, LedgerRow], max_bytes: int) -> tuple[ReadResult, ParsedBatch, dict[str, float]]:
     """Read one batch of files and parse its records through the per-document stages."""
+    from transforms.pipeline import parse_batch, records_frame
+
     times: dict[str, float] = {}
     with _timed(times, "extract"):
         result = read_files(entries, ledger, max_bytes)
@@ -203,6 +207,9 @@ def derive_tables(con: duckdb.DuckDBPyConnection) -> None:
     story, another original) and those whose facts lost a mention. The others' inputs are
     unchanged, so their facts would come out the same.
     """
+    from transforms.quotes import quote_groups
+    from transforms.stories import assign_stories, duplicates, stories
+
     docs = db.fetch_frame(con,
         "select doc_id, title, subtitle, text, outlet, published_at, duplicate_of, story_id from documents"
     )
@@ -254,6 +261,8 @@ def _touched_stories(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before:
 
 
 def _derive_facts(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before: pl.DataFrame) -> None:
+    from transforms.facts import facts
+
     touched = _touched_stories(con, docs, before)
     live_stories = set(docs["story_id"].drop_nulls())
     con.register("_touched", pl.DataFrame({"story_id": sorted(touched)}, schema={"story_id": pl.String}))
@@ -433,7 +442,7 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
                 ledger = _ledger(con)
                 # Stat first: unchanged files are skipped here, without a task and without being read.
                 todo = [e for e in entries if not is_unchanged(e, ledger)]
-                if not todo and not _removed_paths(con, inputs, seen):
+                if not todo and not _gone(ledger, inputs, seen):
                     summary.files_skipped = len(entries)
                     summary.status = "succeeded"
                     summary.rows = _row_counts(con)
@@ -541,9 +550,18 @@ def _content_fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 
 def _removed_paths(con: duckdb.DuckDBPyConnection, inputs: list[Path], seen: set[str]) -> list[str]:
     """Paths under this run's inputs that the ledger knows (not yet removed) but that are gone."""
-    known = con.execute("select path from files where status <> 'removed'").fetchall()
+    known = [p for (p,) in con.execute("select path from files where status <> 'removed'").fetchall()]
+    return _under_inputs([p for p in known if p not in seen], inputs)
+
+
+def _gone(ledger: dict[str, LedgerRow], inputs: list[Path], seen: set[str]) -> list[str]:
+    """_removed_paths from a ledger already read."""
+    return _under_inputs([p for p, row in ledger.items() if row.status != "removed" and p not in seen], inputs)
+
+
+def _under_inputs(paths: list[str], inputs: list[Path]) -> list[str]:
     roots = [str(p) for p in inputs]
-    return [p for (p,) in known if p not in seen and any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)]
+    return [p for p in paths if any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)]
 
 
 def _mark_removed(con: duckdb.DuckDBPyConnection, inputs: list[Path], seen: set[str], run_id: str) -> None:
