@@ -173,13 +173,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: ReadResult, parsed: Parse
                             "status": status, "doc_id": doc_ids[0] if doc_ids else None,
                             "last_run_id": run_id})
     if ledger_rows:
-        frame = schema.conform(pl.DataFrame(ledger_rows), "files")
-        con.register("_files", frame)
-        try:
-            con.execute("delete from files where path in (select path from _files)")
-            con.execute("insert into files select * from _files")
-        finally:
-            con.unregister("_files")
+        db.upsert_frame(con, "files", schema.conform(pl.DataFrame(ledger_rows), "files"), "path")
     if retired:
         # Retire superseded content only when no other file still carries it.
         still = set(db.fetch_frame(con, "select doc_id from files where status in ('loaded','duplicate') and doc_id is not null")["doc_id"].to_list())
@@ -500,7 +494,7 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
                 with _timed(times, "load"):
                     load_batch(con, result, parsed, summary.run_id, settings, summary, ledger)
         with _timed(times, "load"):
-            _mark_removed(con, inputs, seen, summary.run_id)
+            _mark_removed(con, _gone(ledger, inputs, seen), summary.run_id)
         # Nothing to derive or validate when the documents are the ones the last run left
         # (doc ids are content hashes) and no new bad input arrived: the derived tables, the
         # checks and the open alerts would come out the same. Only the ledger and runs change.
@@ -548,14 +542,12 @@ def _content_fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return int(n), int(digest)
 
 
-def _removed_paths(con: duckdb.DuckDBPyConnection, inputs: list[Path], seen: set[str]) -> list[str]:
-    """Paths under this run's inputs that the ledger knows (not yet removed) but that are gone."""
-    known = [p for (p,) in con.execute("select path from files where status <> 'removed'").fetchall()]
-    return _under_inputs([p for p in known if p not in seen], inputs)
-
-
 def _gone(ledger: dict[str, LedgerRow], inputs: list[Path], seen: set[str]) -> list[str]:
-    """_removed_paths from a ledger already read."""
+    """Paths under this run's inputs that the ledger knows (not yet removed) but that are gone.
+
+    The ledger read at the start of the run is enough: a path it lacks was discovered by this
+    run (so it is in ``seen``).
+    """
     return _under_inputs([p for p, row in ledger.items() if row.status != "removed" and p not in seen], inputs)
 
 
@@ -564,13 +556,12 @@ def _under_inputs(paths: list[str], inputs: list[Path]) -> list[str]:
     return [p for p in paths if any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)]
 
 
-def _mark_removed(con: duckdb.DuckDBPyConnection, inputs: list[Path], seen: set[str], run_id: str) -> None:
+def _mark_removed(con: duckdb.DuckDBPyConnection, gone: list[str], run_id: str) -> None:
     """Files under this run's inputs that the ledger knows but that are gone: status removed.
 
     Rule: a removed file's document rows are kept (the article was published; analysts may
     still need it); the file is marked removed in the ``files`` ledger.
     """
-    gone = _removed_paths(con, inputs, seen)
     if gone:
         con.register("_removed", pl.DataFrame({"path": gone}))
         try:

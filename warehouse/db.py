@@ -192,13 +192,17 @@ def insert_runs(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -
     """Insert (or replace) ``runs`` rows given as column name -> value."""
     if not rows:
         return
-    frame = schema.conform(pl.DataFrame(rows, schema=schema.polars_schema("runs")), "runs")
-    con.register("_runs", frame)
+    upsert_frame(con, "runs", schema.conform(pl.DataFrame(rows, schema=schema.polars_schema("runs")), "runs"), "run_id")
+
+
+def upsert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, key: str) -> None:
+    """Replace the table's rows whose ``key`` is in ``frame`` by the frame's rows (by column name)."""
+    con.register("_upsert", frame)
     try:
-        con.execute("delete from runs where run_id in (select run_id from _runs)")
-        con.execute("insert into runs by name select * from _runs")
+        con.execute(f"delete from {table} where {key} in (select {key} from _upsert)")
+        con.execute(f"insert into {table} by name select * from _upsert")
     finally:
-        con.unregister("_runs")
+        con.unregister("_upsert")
 
 
 def journal_path(live: Path) -> Path:
