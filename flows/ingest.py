@@ -39,7 +39,7 @@ from flows.extract import (
 )
 from flows.settings import PROJECT_ROOT, Settings, get_settings
 from transforms import schema
-from warehouse import db
+from warehouse import db, spill
 
 if TYPE_CHECKING:
     from transforms.pipeline import ParsedBatch
@@ -192,7 +192,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: ReadResult, parsed: Parse
 
 
 @task(name="derive_tables", cache_policy=NO_CACHE)
-def derive_tables(con: duckdb.DuckDBPyConnection) -> None:
+def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
     """Recompute what spans documents: copies, stories, quote groups, facts.
 
     Copies, stories and quote groups are recomputed over the whole warehouse (story ids are
@@ -200,21 +200,29 @@ def derive_tables(con: duckdb.DuckDBPyConnection) -> None:
     this run touched are recomputed: those with a new, changed or re-linked document (another
     story, another original) and those whose facts lost a mention. The others' inputs are
     unchanged, so their facts would come out the same.
+
+    Memory stays flat in the warehouse's size: the documents' text is streamed from the stage
+    a block at a time (``spill.texts``) and copies and stories set their intermediate frames
+    aside in ``scratch`` between passes (``spill.DiskSpill``); only per-document keys, dates
+    and titles are held for the whole warehouse.
     """
     from transforms.quotes import quote_groups
     from transforms.stories import assign_stories, duplicates, stories
 
-    docs = db.fetch_frame(con,
-        "select doc_id, title, subtitle, text, outlet, published_at, duplicate_of, story_id from documents"
-    )
+    docs = db.fetch_frame(con, "select doc_id, title, outlet, published_at, duplicate_of, story_id from documents")
     if docs.is_empty():
         for t in ("stories", "facts", "fact_mentions"):
             con.execute(f"delete from {t}")
         return
     before = docs.select("doc_id", "story_id", "duplicate_of")
-    dups = duplicates(docs.drop("duplicate_of", "story_id"))
-    docs = docs.drop("duplicate_of").join(dups, on="doc_id", how="left")
-    assigned = assign_stories(docs)
+    texts = spill.texts(con)
+    scratch_space = spill.DiskSpill(scratch)
+    try:
+        dups = duplicates(docs.drop("duplicate_of", "story_id"), texts=texts, spill=scratch_space)
+        docs = docs.drop("duplicate_of").join(dups, on="doc_id", how="left")
+        assigned = assign_stories(docs, texts=texts, spill=scratch_space)
+    finally:
+        scratch_space.close()
     docs = docs.drop("story_id").join(assigned, on="doc_id", how="left")
     con.register("_doc_links", docs.select("doc_id", "story_id", "duplicate_of", "duplicate_similarity"))
     try:
@@ -223,9 +231,9 @@ def derive_tables(con: duckdb.DuckDBPyConnection) -> None:
                     "where documents.doc_id = l.doc_id")
     finally:
         con.unregister("_doc_links")
-    db.replace_table(con, "stories", stories(docs.drop("text")))
+    db.replace_table(con, "stories", stories(docs, texts=texts))
     links = docs.select("doc_id", "story_id", "outlet", "published_at", "duplicate_of")
-    del docs, dups, assigned  # the documents' text: not needed below (memory)
+    del docs, dups, assigned
     qs = db.fetch_frame(con, "select quote_id, text, is_partial from quotes")
     if qs.height:
         grouped = quote_groups(qs).select("quote_id", "quote_group_id")
@@ -501,7 +509,7 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
         quiet = _content_fingerprint(con) == content_before and summary.files_quarantined == 0
         if not quiet:
             with _timed(times, "derive"):
-                derive_tables(con)
+                derive_tables(con, spill.spill_dir(live))
         summary.status = "succeeded"
         _record_run(con, summary, started, flow_run_id)
         if quiet:

@@ -40,7 +40,9 @@ original's story. Method and measured figures: ``docs/stories.md``.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import pairwise
+from typing import Protocol
 
 import numpy as np
 import polars as pl
@@ -80,6 +82,38 @@ CANDIDATE_MAX_DF = 100       # terms in more documents do not propose pairs (the
 CANDIDATE_TERMS = 40         # heaviest rare terms of a document that propose pairs
 
 _DOC_COLUMNS = ("doc_id", "title", "subtitle", "text", "outlet", "published_at", "duplicate_of", "story_id")
+TEXT_BLOCK_DOCS = 2_000      # documents whose text is held at once (read through a Texts source)
+SHINGLE_PARTITIONS = 16      # shingles are split by hash into this many parts, handled one at a time
+
+Texts = Callable[[Sequence[str]], Iterable[pl.DataFrame]]
+"""Text source: given column names (of title, subtitle, text), every document's doc_id and
+those columns, a block of rows at a time, in any order (documents a function was not given
+are skipped). The flow streams them from the warehouse, so no function here ever holds
+every document's text."""
+
+
+class Spill(Protocol):
+    """Where intermediate frames wait between passes (the flow passes one backed by files)."""
+
+    def put(self, key: str, frame: pl.DataFrame) -> None:
+        """Add a frame under ``key`` (frames put under one key are concatenated by ``take``)."""
+
+    def take(self, key: str) -> pl.DataFrame | None:
+        """The frames put under ``key``, concatenated in order (None if none), and forget them."""
+
+
+class MemorySpill:
+    """A ``Spill`` that keeps the frames in memory (the default: inputs that fit)."""
+
+    def __init__(self) -> None:
+        self._frames: dict[str, list[pl.DataFrame]] = {}
+
+    def put(self, key: str, frame: pl.DataFrame) -> None:
+        self._frames.setdefault(key, []).append(frame)
+
+    def take(self, key: str) -> pl.DataFrame | None:
+        frames = self._frames.pop(key, None)
+        return pl.concat(frames) if frames else None
 
 
 # ------------------------------------------------------------------------------------------
@@ -122,6 +156,22 @@ def _normalised(expr: pl.Expr) -> pl.Expr:
         .str.replace_all(r"[^\p{L}\p{N}]+", " ")
     )
     return out.str.strip_chars()
+
+
+def _text_blocks(docs: pl.DataFrame, texts: Texts | None, columns: Sequence[str]) -> Iterator[pl.DataFrame]:
+    """``docs`` (idx, doc_id, ...) with ``columns``, a block of documents at a time: slices of
+    ``TEXT_BLOCK_DOCS`` rows of ``docs`` itself when ``texts`` is None, else the blocks
+    ``texts`` streams, restricted to the documents of ``docs``."""
+    if texts is None:
+        for lo in range(0, docs.height, TEXT_BLOCK_DOCS):
+            yield docs.slice(lo, TEXT_BLOCK_DOCS)
+        return
+    keys = docs.drop([c for c in columns if c in docs.columns])
+    for got in texts(columns):
+        block = keys.join(_with_defaults(got).select("doc_id", *columns).unique("doc_id", keep="first"),
+                          on="doc_id", how="inner")
+        if block.height:
+            yield block
 
 
 # ------------------------------------------------------------------------------------------
@@ -179,23 +229,38 @@ def _block_shingles(docs: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({"idx": d[:m][valid], "sh": sh[valid]})
 
 
-def _star_pairs(d: np.ndarray, first: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """Candidate pairs as ``idx << 32 | holder`` keys: star links of at least ``CANDIDATE_MIN_SHARED``.
+def _shingle_starts(h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For rows sorted by shingle ``h``: whether each row starts its shingle's run, the run
+    starts, and the run sizes."""
+    n = len(h)
+    new = np.ones(n, dtype=bool)
+    new[1:] = h[1:] != h[:-1]
+    starts = np.flatnonzero(new)
+    return new, starts, np.diff(np.append(starts, n))
 
-    ``d`` holds the (shingle, idx) rows sorted by shingle then idx, ``first`` the row where
-    each row's shingle starts and ``rank`` the row's place in it. A shingle's holders are its
-    ``STAR_HOLDERS`` earliest documents, and every later document holding it links to each:
-    the row of rank r links to the rows of rank 0 .. min(r, STAR_HOLDERS) - 1 of its shingle.
-    One holder rank at a time, so the links never all exist at once.
+
+def _star_counts(d: np.ndarray, h: np.ndarray) -> pl.DataFrame:
+    """Star links per candidate pair in these rows: columns key (``idx << 32 | holder``), star.
+
+    ``d`` and ``h`` hold distinct (document idx, shingle) rows sorted by shingle, then idx. A
+    shingle's holders are its ``STAR_HOLDERS`` earliest documents, and every later document
+    holding it links to each: the row of rank r links to the rows of rank 0 .. min(r,
+    STAR_HOLDERS) - 1 of its shingle. One holder rank at a time, so the links never all
+    exist at once. Counts of disjoint sets of shingles add up (``duplicates`` sums the parts).
     """
-    counts = []
+    out = pl.DataFrame(schema={"key": pl.UInt64, "star": pl.UInt32})
+    if len(d) == 0:
+        return out
+    _new, starts, size = _shingle_starts(h)
+    first = np.repeat(starts, size)
+    rank = np.arange(len(d)) - first
+    counts = [out]
     for j in range(STAR_HOLDERS):
         later = rank > j
         key = (d[later].astype(np.uint64) << np.uint64(32)) | d[first[later] + j].astype(np.uint64)
-        counts.append(pl.DataFrame({"key": key}).group_by("key").len("star"))
+        counts.append(pl.DataFrame({"key": key}).group_by("key").len("star").cast({"star": pl.UInt32}))
         del later, key
-    star = pl.concat(counts).group_by("key").agg(pl.col("star").sum())
-    return np.sort(star.filter(pl.col("star") >= CANDIDATE_MIN_SHARED)["key"].to_numpy())
+    return pl.concat(counts).group_by("key").agg(pl.col("star").sum())
 
 
 def _ragged_block(cnt: np.ndarray, off: np.ndarray, owners: np.ndarray, lo: int, end: int,
@@ -212,44 +277,32 @@ def _ragged_block(cnt: np.ndarray, off: np.ndarray, owners: np.ndarray, lo: int,
     return hi, ln, begin, pos
 
 
-def _shared_shingles(d: np.ndarray, h: np.ndarray) -> pl.DataFrame:
-    """Shingles shared by each candidate pair: columns idx, holder (earlier), inter.
+def _pair_intersections(d: np.ndarray, h: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Shingles of these rows shared by each pair (a[k], b[k]): one count per pair.
 
-    ``d`` and ``h`` are the distinct (document idx, shingle hash) rows sorted by shingle,
-    then by document (the order of the shingles does not matter).
-
-    Same pairs and counts as joining every pair with every shingle of both documents, but
+    ``d`` and ``h`` are distinct (document idx, shingle hash) rows sorted by shingle, then by
+    document. Same counts as joining every pair with every shingle of both documents, but
     without the (pair x shingle) rows: the shingles held by two documents or more (no other
     can be shared) get dense ids, and a pair's count reads the shingles of its smaller
     document in a dense bitmap of the other's, a block of documents and about
     ``_BLOCK_ROWS`` lookups at a time, so memory stays flat as the warehouse grows.
     """
-    out_schema = {"idx": pl.UInt32, "holder": pl.UInt32, "inter": pl.UInt32}
-    n = len(d)
-    if n == 0:
-        return pl.DataFrame(schema=out_schema)
-    new = np.ones(n, dtype=bool)
-    new[1:] = h[1:] != h[:-1]
-    del h
-    starts = np.flatnonzero(new)
-    size = np.diff(np.append(starts, n))
-    first = np.repeat(starts, size)
-    pairs = _star_pairs(d, first, np.arange(n) - first)
-    del first
-    if len(pairs) == 0:
-        return pl.DataFrame(schema=out_schema)
+    inter = np.zeros(len(a), dtype=np.int64)
+    if len(d) == 0 or len(a) == 0:
+        return inter
+    new, _starts, size = _shingle_starts(h)
     multi = np.repeat(size > 1, size)
     n_multi = int((size > 1).sum())
+    if n_multi == 0:
+        return inter
     msid = (np.cumsum(new & multi) - 1)[multi].astype(np.uint64)
-    del new, starts, size
+    del new, size
     # Document-major index of the shared shingles: doc i owns col[off[i]:off[i + 1]].
     dkey = np.sort((d[multi].astype(np.uint64) << np.uint64(32)) | msid)
-    del d, multi, msid
+    del multi, msid
     doc = (dkey >> np.uint64(32)).astype(np.int64)
     col = (dkey & np.uint64(0xFFFFFFFF)).astype(np.int64)
     del dkey
-    a = (pairs >> np.uint64(32)).astype(np.int64)
-    b = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
     cnt = np.bincount(doc, minlength=int(max(a.max(), b.max())) + 1)
     off = np.concatenate(([0], np.cumsum(cnt)))
     swap = cnt[b] < cnt[a]
@@ -259,7 +312,6 @@ def _shared_shingles(d: np.ndarray, h: np.ndarray) -> pl.DataFrame:
     q_doc, other = q_all[order], o_all[order]
     rows_o = max(1, 4 * _BLOCK_ROWS // max(n_multi, 1))  # documents whose bitmaps are held at once
     bitmap = np.zeros((rows_o, n_multi), dtype=bool)
-    inter = np.empty(len(pairs), dtype=np.int64)
     lo = 0
     while lo < len(order):
         o0 = int(other[lo])
@@ -269,42 +321,87 @@ def _shared_shingles(d: np.ndarray, h: np.ndarray) -> pl.DataFrame:
         while lo < end:
             hi, ln, begin, pos = _ragged_block(cnt, off, q_doc, lo, end, _BLOCK_ROWS)
             hit = bitmap[np.repeat(other[lo:hi] - o0, ln), col[pos]]
-            inter[order[lo:hi]] = np.add.reduceat(hit, begin, dtype=np.int64)
+            run = ln > 0  # a document may hold no shared shingle of this part
+            if run.any():
+                inter[order[lo:hi][run]] = np.add.reduceat(hit, begin[run], dtype=np.int64)
             del pos, hit
             lo = hi
         bitmap[doc[held] - o0, col[held]] = False
-    keep = inter > 0
-    return pl.DataFrame(
-        {"idx": a[keep], "holder": b[keep], "inter": inter[keep]}
-    ).cast(out_schema)  # type: ignore[arg-type]
+    return inter
 
 
-def duplicates(documents: pl.DataFrame) -> pl.DataFrame:
+def _shingle_parts(docs: pl.DataFrame, texts: Texts | None, spill: Spill) -> np.ndarray:
+    """Cut every document's text into shingles, a block of documents at a time, into
+    ``SHINGLE_PARTITIONS`` parts of ``spill`` by shingle hash (keys ``shingles/<part>``: idx,
+    sh, distinct per document). Returns each document's number of distinct shingles."""
+    n_of = np.zeros(docs.height, dtype=np.int64)
+    shift = np.uint64(64 - int(SHINGLE_PARTITIONS - 1).bit_length())
+    for block in _text_blocks(docs.select("idx", "doc_id", *(["text"] if texts is None else [])), texts, ("text",)):
+        sh = _block_shingles(block).unique(maintain_order=True)
+        if sh.is_empty():
+            continue
+        n_of += np.bincount(sh["idx"].to_numpy(), minlength=docs.height)
+        part = (sh["sh"].to_numpy() >> shift) if SHINGLE_PARTITIONS > 1 else np.zeros(sh.height, np.uint64)
+        for (p,), piece in sh.with_columns(pl.Series("part", part)).partition_by("part", as_dict=True).items():
+            spill.put(f"shingles/{p}", piece.drop("part"))
+    return n_of
+
+
+def duplicates(documents: pl.DataFrame, texts: Texts | None = None, spill: Spill | None = None) -> pl.DataFrame:
     """One row per document: doc_id, duplicate_of (earliest document it copies) and similarity.
 
-    Input needs doc_id, text and published_at (other columns are ignored). A copy's
+    Input needs doc_id, published_at and text (other columns are ignored); without a text
+    column, ``texts`` reads each block's text, and ``spill`` holds the shingles between the
+    passes (memory: a block of text and one part of the shingles at a time). A copy's
     similarity is the containment of the smaller text's shingles in the other (0-1).
     """
     out_schema = {"doc_id": pl.String, "duplicate_of": pl.String, "duplicate_similarity": pl.Float64}
     if documents.is_empty():
         return pl.DataFrame(schema=out_schema)
     docs = _chronological(_with_defaults(documents).unique("doc_id", keep="first", maintain_order=True))
-    # Rows sorted by shingle, then by document: a document's repeated shingle counts once.
-    by_shingle = _shingles(docs).sort("sh", "idx")
-    d = by_shingle["idx"].to_numpy()
-    h = by_shingle["sh"].to_numpy()
-    del by_shingle
-    distinct = np.ones(len(d), dtype=bool)
-    distinct[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
-    d, h = d[distinct], h[distinct]
-    n_of = np.bincount(d, minlength=docs.height)
+    spill = spill if spill is not None else MemorySpill()
+    n_of = _shingle_parts(docs, texts, spill)
+    # Each part: its rows sorted by shingle, then by document, and only documents with enough
+    # shingles to be a copy. Star links are counted per part (a shingle is in one part), set
+    # aside by pair, and summed one set of pairs at a time.
+    for p in range(SHINGLE_PARTITIONS):
+        rows = spill.take(f"shingles/{p}")
+        if rows is None:
+            continue
+        rows = rows.sort("sh", "idx")
+        rows = rows.filter(pl.Series(n_of[rows["idx"].to_numpy()] >= COPY_MIN_SHINGLES))
+        star = _star_counts(rows["idx"].to_numpy(), rows["sh"].to_numpy())
+        spill.put(f"sorted/{p}", rows)
+        del rows
+        key = star["key"].to_numpy()
+        by_pair = ((key >> np.uint64(32)) + (key & np.uint64(0xFFFFFFFF))) % np.uint64(SHINGLE_PARTITIONS)
+        for (q,), piece in star.with_columns(pl.Series("q", by_pair)).partition_by("q", as_dict=True).items():
+            spill.put(f"stars/{q}", piece.drop("q"))
+        del star, key, by_pair
+    found = [np.zeros(0, dtype=np.uint64)]
+    for q in range(SHINGLE_PARTITIONS):
+        links = spill.take(f"stars/{q}")
+        if links is not None:
+            found.append(links.group_by("key").agg(pl.col("star").sum())
+                         .filter(pl.col("star") >= CANDIDATE_MIN_SHARED)["key"].to_numpy())
+        del links
+    pairs = np.sort(np.concatenate(found))
+    del found
+    a = (pairs >> np.uint64(32)).astype(np.int64)
+    b = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    inter = np.zeros(len(pairs), dtype=np.int64)
+    for p in range(SHINGLE_PARTITIONS):
+        rows = spill.take(f"sorted/{p}")
+        if rows is not None and len(pairs):
+            inter += _pair_intersections(rows["idx"].to_numpy(), rows["sh"].to_numpy(), a, b)
+        del rows
+    keep = inter > 0
+    shared = pl.DataFrame({"idx": a[keep], "holder": b[keep], "inter": inter[keep]}).cast(
+        {"idx": pl.UInt32, "holder": pl.UInt32, "inter": pl.UInt32})
     held = np.flatnonzero(n_of)
     sizes = pl.DataFrame({"idx": held.astype(np.uint32), "n": n_of[held].astype(np.uint32)})
-    keep = n_of[d] >= COPY_MIN_SHINGLES
-    inter = _shared_shingles(d[keep], h[keep])
-    del d, h, keep
     copies = (
-        inter.join(sizes, on="idx")
+        shared.join(sizes, on="idx")
         .join(sizes.rename({"idx": "holder", "n": "n_holder"}), on="holder")
         .with_columns(
             (pl.col("inter") / pl.min_horizontal("n", "n_holder")).alias("containment"),
@@ -331,13 +428,12 @@ def duplicates(documents: pl.DataFrame) -> pl.DataFrame:
 # ------------------------------------------------------------------------------------------
 # stories
 # ------------------------------------------------------------------------------------------
-def _terms(docs: pl.DataFrame) -> pl.DataFrame:
-    """Weighted, L2-normalised TF-IDF terms per document: columns idx, term, w, df.
+def _block_tf(docs: pl.DataFrame) -> pl.DataFrame:
+    """Weighted term counts of a few documents (idx, title, subtitle, text): columns idx, term, tf.
 
     Each word counts ``field weight / (1 + position / POSITION_DECAY_WORDS)``, its position
     taken within its field (title, subtitle, lead of the body); a word pair counts
-    ``BIGRAM_WEIGHT`` times its first word. Summed counts c become ``c`` below 1 and
-    ``1 + ln c`` above (sublinear), times ``ln((N + 1) / (df + 1)) + 1``.
+    ``BIGRAM_WEIGHT`` times its first word (see ``_terms``).
     """
     # The whole match, not a capture group: the regex engine finds a match without its slow
     # capture pass (leading white space, which \s and strip_chars agree on, is taken off after).
@@ -394,22 +490,79 @@ def _terms(docs: pl.DataFrame) -> pl.DataFrame:
         .group_by("idx", "term")
         .agg(pl.col("fw").sum().alias("tf"))
     )
+    return tf
+
+
+def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None = None) -> pl.DataFrame:
+    """Weighted, L2-normalised TF-IDF terms per document: columns idx, h, w, df, propose.
+
+    ``docs`` holds idx and doc_id, and title, subtitle and text unless ``texts`` reads them.
+    Each word counts ``field weight / (1 + position / POSITION_DECAY_WORDS)``, its position
+    taken within its field (title, subtitle, lead of the body); a word pair counts
+    ``BIGRAM_WEIGHT`` times its first word. Summed counts c become ``c`` below 1 and
+    ``1 + ln c`` above (sublinear), times ``ln((N + 1) / (df + 1)) + 1``; a document keeps
+    its ``MAX_TERMS`` heaviest terms (ties by term). ``h`` is the term's 64-bit hash (terms
+    are counted and matched by it: a collision between two of a warehouse's terms is
+    vanishingly unlikely); ``propose`` marks the ``CANDIDATE_TERMS`` heaviest terms held by
+    at most ``CANDIDATE_MAX_DF`` documents, which propose pairs (``_similarities``).
+
+    Two passes over blocks of documents: term counts per block (set aside in ``spill``) and
+    document frequencies, then weights; only a block's words and the (hash, df) table are
+    held at once.
+    """
+    spill = spill if spill is not None else MemorySpill()
+    fields = ("title", "subtitle", "text")
+    own = [c for c in fields if texts is None]
+    df_parts: list[pl.DataFrame] = []
+    n_blocks = 0
+    for block in _text_blocks(docs.select("idx", "doc_id", *own), texts, fields):
+        tf = _block_tf(block).with_columns(pl.col("term").hash(seed=_HASH_SEED).alias("h"))
+        df_parts.append(tf.group_by("h").len("df"))
+        if len(df_parts) >= 8:
+            df_parts = [pl.concat(df_parts).group_by("h").agg(pl.col("df").sum())]
+        spill.put(f"tf/{n_blocks}", tf)
+        n_blocks += 1
+    out_schema = {"idx": pl.UInt32, "h": pl.UInt64, "w": pl.Float64, "df": pl.UInt32, "propose": pl.Boolean}
+    if not df_parts:
+        return pl.DataFrame(schema=out_schema)
+    df = pl.concat(df_parts).group_by("h").agg(pl.col("df").sum()).sort("h")
+    del df_parts
+    df_h = df["h"].to_numpy()
+    df_n = df["df"].to_numpy()
+    del df
     n_docs = docs.height
-    df = tf.group_by("term").len("df")
-    w = (
-        tf.join(df, on="term")
-        .with_columns(
-            (
-                pl.when(pl.col("tf") < 1.0).then(pl.col("tf")).otherwise(1.0 + pl.col("tf").log())
-                * (((n_docs + 1) / (pl.col("df") + 1)).log() + 1.0)
-            ).alias("w")
+    out = []
+    for b in range(n_blocks):
+        counts = spill.take(f"tf/{b}")
+        if counts is None or counts.is_empty():
+            continue
+        dfs = df_n[np.searchsorted(df_h, counts["h"].to_numpy())]
+        w = (
+            counts.with_columns(pl.Series("df", dfs).cast(pl.UInt32))
+            .with_columns(
+                (
+                    pl.when(pl.col("tf") < 1.0).then(pl.col("tf")).otherwise(1.0 + pl.col("tf").log())
+                    * (((n_docs + 1) / (pl.col("df") + 1)).log() + 1.0)
+                ).alias("w")
+            )
+            .sort(["idx", "w", "term"], descending=[False, True, False])
+            .group_by("idx", maintain_order=True)
+            .head(MAX_TERMS)
         )
-        .sort(["idx", "w", "term"], descending=[False, True, False])
-        .group_by("idx", maintain_order=True)
-        .head(MAX_TERMS)
-    )
-    norm = w.group_by("idx").agg((pl.col("w") ** 2).sum().sqrt().alias("norm"))
-    return w.join(norm, on="idx").select("idx", "term", (pl.col("w") / pl.col("norm")).alias("w"), "df")
+        norm = w.group_by("idx").agg((pl.col("w") ** 2).sum().sqrt().alias("norm"))
+        w = w.join(norm, on="idx", maintain_order="left").with_columns((pl.col("w") / pl.col("norm")).alias("w"))
+        # The proposing terms: the heaviest rare ones by normalised weight, ties by term.
+        rare = pl.col("df") <= CANDIDATE_MAX_DF
+        propose = (
+            w.with_row_index("row").filter(rare)
+            .sort(["idx", "w", "term"], descending=[False, True, False])
+            .group_by("idx", maintain_order=True)
+            .head(CANDIDATE_TERMS)["row"]
+        )
+        out.append(w.with_row_index("row").select(
+            pl.col("idx").cast(pl.UInt32), "h", "w", "df", pl.col("row").is_in(propose.implode()).alias("propose"),
+        ))
+    return pl.concat(out) if out else pl.DataFrame(schema=out_schema)
 
 
 def _candidates(post: pl.DataFrame) -> pl.DataFrame:
@@ -500,12 +653,9 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
     """
     out_schema = {"i": pl.UInt32, "j": pl.UInt32, "sim": pl.Float64}
     post = (
-        terms.filter(pl.col("df") <= CANDIDATE_MAX_DF)
-        .sort(["idx", "w", "term"], descending=[False, True, False])
-        .group_by("idx", maintain_order=True)
-        .head(CANDIDATE_TERMS)
+        terms.filter("propose")
         .join(when, on="idx")
-        .select("idx", pl.col("term").rank("dense").cast(pl.UInt32).alias("tid"), "bucket", "day")
+        .select("idx", pl.col("h").rank("dense").cast(pl.UInt32).alias("tid"), "bucket", "day")
     )
     if post.is_empty():
         return pl.DataFrame(schema=out_schema)
@@ -516,7 +666,7 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
     # Integer term keys (as the hashed join they replace: equal hashes match). A term of one
     # document (df 1) cannot be shared, so it cannot add to any cosine.
     vec = terms.filter(pl.col("df") > 1).select(
-        pl.col("idx").cast(pl.Int64), pl.col("term").hash(seed=_HASH_SEED).rank("dense").cast(pl.Int64).alias("tid"), "w",
+        pl.col("idx").cast(pl.Int64), pl.col("h").rank("dense").cast(pl.Int64).alias("tid"), "w",
     ).sort("idx", maintain_order=True)
     if vec.is_empty():
         return pl.DataFrame(schema=out_schema)
@@ -744,11 +894,12 @@ def _resolve_originals(docs: pl.DataFrame) -> dict[int, int]:
     return resolved
 
 
-def assign_stories(documents: pl.DataFrame) -> pl.DataFrame:
+def assign_stories(documents: pl.DataFrame, texts: Texts | None = None, spill: Spill | None = None) -> pl.DataFrame:
     """One row per document: doc_id, story_id.
 
     Documents that already have a story_id keep it. New documents join an existing story
-    or form new ones; a new story's id is the doc_id of its earliest document.
+    or form new ones; a new story's id is the doc_id of its earliest document. Without
+    title, subtitle and text columns, ``texts`` reads them a block at a time (``_terms``).
     """
     out_schema = {"doc_id": pl.String, "story_id": pl.String}
     if documents.is_empty():
@@ -770,7 +921,7 @@ def assign_stories(documents: pl.DataFrame) -> pl.DataFrame:
     locked = [existing[i] is not None for i in range(n)]
 
     active = docs.filter(~pl.Series(is_new_copy))
-    terms = _terms(active)
+    terms = _terms(active, texts, spill)
     when = active.select(
         "idx",
         (pl.col("published_at").dt.epoch("s") / 86400.0).alias("day"),
@@ -820,12 +971,13 @@ def _top_terms_label(texts: list[str], n_terms: int = 6) -> str | None:
     return " ".join(words["w"].to_list()) or None
 
 
-def stories(documents: pl.DataFrame) -> pl.DataFrame:
+def stories(documents: pl.DataFrame, texts: Texts | None = None) -> pl.DataFrame:
     """One row per story.
 
     Input: documents with story_id, title, outlet, published_at, duplicate_of (subtitle and
-    text are used for the label of a story none of whose documents has a title). Documents
-    without a story_id are ignored.
+    text are used for the label of a story none of whose documents has a title; without
+    those columns, ``texts`` reads them for those documents only). Documents without a
+    story_id are ignored.
     """
     if documents.is_empty() or "story_id" not in documents.columns:
         return schema.empty("stories")
@@ -848,7 +1000,15 @@ def stories(documents: pl.DataFrame) -> pl.DataFrame:
     out = agg.join(titled, on="story_id", how="left")
     missing = out.filter(pl.col("label").is_null())["story_id"].to_list()
     if missing:
-        texts = docs.filter(pl.col("story_id").is_in(missing)).select(
+        untitled = docs.filter(pl.col("story_id").is_in(missing))
+        if texts is not None and not {"subtitle", "text"} <= set(documents.columns):
+            keys = untitled.select("doc_id")
+            got = [keys.join(_with_defaults(block).select(
+                "doc_id", "subtitle", pl.col("text").str.slice(0, 2000)), on="doc_id") for block in texts(("subtitle", "text"))]
+            untitled = untitled.drop("subtitle", "text").join(
+                pl.concat(got).unique("doc_id", keep="first") if got else _with_defaults(keys).select("doc_id", "subtitle", "text"),
+                on="doc_id", how="left", maintain_order="left")
+        label_text = untitled.select(
             "story_id",
             pl.concat_str(
                 [pl.col("subtitle").fill_null(""), pl.col("text").fill_null("").str.slice(0, 2000)], separator=" "
@@ -856,7 +1016,7 @@ def stories(documents: pl.DataFrame) -> pl.DataFrame:
         )
         labels = {
             sid: _top_terms_label(group["t"].to_list()) or f"story {sid}"
-            for (sid,), group in texts.group_by("story_id")
+            for (sid,), group in label_text.group_by("story_id")
         }
         out = out.with_columns(
             pl.col("label").fill_null(pl.col("story_id").replace_strict(labels, default=None, return_dtype=pl.String))

@@ -31,6 +31,7 @@ import polars as pl
 
 from transforms import schema
 from transforms.schema import TABLES
+from warehouse.spill import spill_dir
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 
@@ -137,9 +138,11 @@ def begin_stage(live: Path) -> Path:
 
 
 def discard_stage(live: Path) -> None:
+    """Remove a run's stage and its scratch space (a crashed run's leftovers, if any)."""
     stage = stage_path(live)
     for p in (stage, stage.with_name(stage.name + ".wal")):
         p.unlink(missing_ok=True)
+    shutil.rmtree(spill_dir(live), ignore_errors=True)
 
 
 def commit_stage(stage: Path, live: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -285,3 +286,46 @@ def test_stories_table() -> None:
 
 def test_stories_empty() -> None:
     assert stories(frame([])).schema == schema.polars_schema("stories")
+
+
+def _streamed(docs: pl.DataFrame, block: int) -> Callable[[Sequence[str]], Iterator[pl.DataFrame]]:
+    """A Texts source over ``docs``: blocks of ``block`` rows, in reverse order of the frame."""
+    def stream(columns: Sequence[str]) -> Iterator[pl.DataFrame]:
+        rows = docs.reverse()
+        for lo in range(0, rows.height, block):
+            yield rows.slice(lo, block).select("doc_id", *columns)
+    return stream
+
+
+def test_streamed_text_and_spilled_passes_give_the_in_memory_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    import transforms.stories as S
+
+    texts = sorted(SAMPLE_DIR.glob("*.txt"))
+    bodies = [p.read_text(encoding="utf-8") for p in texts] + [FLOOD, FLOOD_COPY, FLOOD_OTHER, QUAKE, QUAKE_OTHER, ELECTION]
+    docs = frame([{"doc_id": f"d{i}", "title": body.split("\n", 1)[0][:80], "text": body, "published_at": ts(5 + i % 3)}
+                  for i, body in enumerate(bodies)])
+    want_dups = duplicates(docs)
+    want_stories = assign_stories(docs.drop("duplicate_of").join(want_dups.drop("duplicate_similarity"), on="doc_id"))
+    # Several text blocks, shingle parts and term blocks; no text column in the input.
+    monkeypatch.setattr(S, "TEXT_BLOCK_DOCS", 3)
+    monkeypatch.setattr(S, "SHINGLE_PARTITIONS", 4)
+    keys = docs.drop("title", "subtitle", "text")
+    spill = S.MemorySpill()
+    got_dups = duplicates(keys, texts=_streamed(docs, 2), spill=spill)
+    assert_frame_equal(got_dups, want_dups)
+    linked = keys.drop("duplicate_of").join(want_dups.drop("duplicate_similarity"), on="doc_id")
+    got_stories = assign_stories(linked, texts=_streamed(docs, 4), spill=spill)
+    assert_frame_equal(got_stories, want_stories)
+    assert not spill._frames  # every frame set aside was taken back
+    assert want_dups["duplicate_of"].drop_nulls().len() >= 1  # the flood copy: the passes were exercised
+
+
+def test_stories_reads_untitled_labels_through_texts() -> None:
+    docs = frame([{"doc_id": "a", "text": FLOOD, "published_at": ts(5), "story_id": "a"},
+                  {"doc_id": "b", "text": FLOOD_OTHER, "published_at": ts(6), "story_id": "a"}])
+    want = stories(docs)
+    got = stories(docs.drop("subtitle", "text"), texts=_streamed(docs, 1))
+    assert_frame_equal(got, want)
+    label = want["label"][0]
+    assert label is not None
+    assert "raciborz" in label  # read from the text

@@ -1,0 +1,62 @@
+"""warehouse.spill: scratch frames on disk and documents' text streamed from the warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from warehouse import db, spill
+
+
+def test_disk_spill_gives_back_frames_in_order_once(tmp_path: Path) -> None:
+    store = spill.DiskSpill(tmp_path / "s")
+    store.put("a", pl.DataFrame({"x": [1, 2]}))
+    store.put("b", pl.DataFrame({"x": [9]}))
+    store.put("a", pl.DataFrame({"x": [3]}))
+    taken = store.take("a")
+    assert taken is not None
+    assert taken["x"].to_list() == [1, 2, 3]
+    assert store.take("a") is None  # taken frames are forgotten, and their files gone
+    assert len(list((tmp_path / "s").iterdir())) == 1
+    store.close()
+    assert not (tmp_path / "s").exists()
+
+
+def test_disk_spill_starts_empty_over_a_crashed_runs_leftovers(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "1.arrow").write_bytes(b"torn")
+    store = spill.DiskSpill(tmp_path / "s")
+    assert list((tmp_path / "s").iterdir()) == []
+    store.close()
+
+
+def test_texts_streams_every_document_once_in_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    con = duckdb.connect()
+    db.apply_ddl(con)
+    n = 7
+    for i in range(n):
+        con.execute("insert into documents (doc_id, source_path, source_format, content_sha256, text, raw_text, "
+                    "title, n_chars, run_id) values (?, ?, 'txt', ?, ?, ?, ?, 6, 'r')",
+                    [f"d{i}", f"/x/{i}.txt", f"h{i}", f"text {i}", f"text {i}", f"t{i}"])
+    con.execute("delete from documents where doc_id in ('d2', 'd3')")  # gaps in rowid
+    monkeypatch.setattr(spill, "STREAM_ROWS", 2)
+    blocks = list(spill.texts(con)(("title", "text")))
+    assert all(b.height <= 2 for b in blocks)
+    got = pl.concat(blocks).sort("doc_id")
+    want = db.fetch_frame(con, "select doc_id, title, text from documents order by doc_id")
+    assert_frame_equal(got, want)
+    con.execute("select 1").fetchall()  # nothing left open on the connection
+    with pytest.raises(ValueError, match="not a text column"):
+        list(spill.texts(con)(("raw_text; drop table documents",)))
+
+
+def test_discard_stage_removes_the_scratch_space(tmp_path: Path) -> None:
+    live = tmp_path / "w.duckdb"
+    scratch = spill.spill_dir(live)
+    spill.DiskSpill(scratch).put("k", pl.DataFrame({"x": [1]}))
+    db.discard_stage(live)
+    assert not scratch.exists()
