@@ -31,7 +31,8 @@ RESULTS = ROOT / "bench" / "results"
 WORKDIR = DEFAULT_OUT / "warehouses"
 # Stage names in flow order (flows/ingest.py and transforms/pipeline.py time these).
 STAGES = ("stage", "discover", "extract", "documents", "sentences", "quotes", "numbers",
-          "load", "derive", "validate", "alerts")
+          "load", "derive", "derive: copies", "derive: stories", "derive: quote groups", "derive: facts",
+          "validate", "alerts")
 CHANGE = "\nA later update said 3 more people were hurt.\n"
 # A run whose process tree passes this is killed and recorded as aborted (80% of the RAM).
 MAX_TREE_RSS = float(os.environ.get("NEWSLEDGER_BENCH_MAX_RSS_GB", 0) or 0.8 * psutil.virtual_memory().total / 1e9) * 1e9

@@ -192,7 +192,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: ReadResult, parsed: Parse
 
 
 @task(name="derive_tables", cache_policy=NO_CACHE)
-def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
+def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str, float] | None = None) -> None:
     """Recompute what spans documents: copies, stories, quote groups, facts.
 
     Copies, stories and quote groups are recomputed over the whole warehouse (story ids are
@@ -204,7 +204,8 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
     Memory stays flat in the warehouse's size: the documents' text is streamed from the stage
     a block at a time (``spill.texts``) and copies and stories set their intermediate frames
     aside in ``scratch`` between passes (``spill.DiskSpill``); only per-document keys, dates
-    and titles are held for the whole warehouse.
+    and titles are held for the whole warehouse. ``times`` receives the seconds of each part
+    (``derive: copies``, ``derive: stories``, ``derive: quote groups``, ``derive: facts``).
     """
     from transforms.quotes import quote_groups
     from transforms.stories import assign_stories, duplicates, stories
@@ -214,13 +215,16 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
         for t in ("stories", "facts", "fact_mentions"):
             con.execute(f"delete from {t}")
         return
+    times = times if times is not None else {}
     before = docs.select("doc_id", "story_id", "duplicate_of")
     texts = spill.texts(con)
     scratch_space = spill.DiskSpill(scratch)
     try:
-        dups = duplicates(docs.drop("duplicate_of", "story_id"), texts=texts, spill=scratch_space)
+        with _timed(times, "derive: copies"):
+            dups = duplicates(docs.drop("duplicate_of", "story_id"), texts=texts, spill=scratch_space)
         docs = docs.drop("duplicate_of").join(dups, on="doc_id", how="left")
-        assigned = assign_stories(docs, texts=texts, spill=scratch_space)
+        with _timed(times, "derive: stories"):
+            assigned = assign_stories(docs, texts=texts, spill=scratch_space)
     finally:
         scratch_space.close()
     docs = docs.drop("story_id").join(assigned, on="doc_id", how="left")
@@ -231,19 +235,22 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
                     "where documents.doc_id = l.doc_id")
     finally:
         con.unregister("_doc_links")
-    db.replace_table(con, "stories", stories(docs, texts=texts))
+    with _timed(times, "derive: stories"):
+        db.replace_table(con, "stories", stories(docs, texts=texts))
     links = docs.select("doc_id", "story_id", "outlet", "published_at", "duplicate_of")
     del docs, dups, assigned
-    qs = db.fetch_frame(con, "select quote_id, text, is_partial from quotes")
-    if qs.height:
-        grouped = quote_groups(qs).select("quote_id", "quote_group_id")
-        del qs
-        con.register("_qg", grouped)
-        try:
-            con.execute("update quotes set quote_group_id = g.quote_group_id from _qg g where quotes.quote_id = g.quote_id")
-        finally:
-            con.unregister("_qg")
-    _derive_facts(con, links, before)
+    with _timed(times, "derive: quote groups"):
+        qs = db.fetch_frame(con, "select quote_id, text, is_partial from quotes")
+        if qs.height:
+            grouped = quote_groups(qs).select("quote_id", "quote_group_id")
+            del qs
+            con.register("_qg", grouped)
+            try:
+                con.execute("update quotes set quote_group_id = g.quote_group_id from _qg g where quotes.quote_id = g.quote_id")
+            finally:
+                con.unregister("_qg")
+    with _timed(times, "derive: facts"):
+        _derive_facts(con, links, before)
 
 
 def _touched_stories(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before: pl.DataFrame) -> set[str]:
@@ -329,6 +336,9 @@ def validate_warehouse(stage: Path, docs_dir: Path | None, memory_limit: str | N
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("[")]
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"validation process failed (exit {proc.returncode}): {proc.stderr[-2000:]}")
+    for line in proc.stderr.splitlines():
+        if line.startswith("validation ran out of memory"):
+            get_run_logger().warning(line)  # the child re-ran itself without a cap (expectations.validate)
     findings: list[dict[str, Any]] = json.loads(lines[-1])
     return findings
 
@@ -509,7 +519,7 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
         quiet = _content_fingerprint(con) == content_before and summary.files_quarantined == 0
         if not quiet:
             with _timed(times, "derive"):
-                derive_tables(con, spill.spill_dir(live))
+                derive_tables(con, spill.spill_dir(live), times)
         summary.status = "succeeded"
         _record_run(con, summary, started, flow_run_id)
         if quiet:

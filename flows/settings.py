@@ -34,8 +34,9 @@ class Settings(BaseSettings):
     task_runner: Literal["thread", "process", "dask"] = Field(
         "thread", description="Parse stage runner: thread (default), process (one process per worker) or dask.")
     parse_workers: int = Field(2, ge=1, description="Parse processes or threads (process and thread runners).")
-    duckdb_memory_limit: str = Field("1GB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$",
-                                     description="DuckDB's buffer pool limit during a run (e.g. 1GB, 512MB).")
+    duckdb_memory_limit: str = Field("256MB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$",
+                                     description="DuckDB's buffer pool limit during a run (e.g. 256MB, 1GB); "
+                                                 "beyond it DuckDB spills to disk. Counts in the run's memory.")
     dask_address: str | None = Field(None, description="Existing Dask scheduler; else a local cluster.")
     dask_workers: int = Field(2, ge=1, description="Workers of the local Dask cluster.")
 

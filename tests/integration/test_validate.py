@@ -68,3 +68,26 @@ def test_gx_without_the_fix_would_hide_errors() -> None:
     apply_fix()
     apply_fix()
     assert sum(1 for d in engine._PERSISTED_CONNECTION_DIALECTS if d == "duckdb") == 1
+
+
+def test_child_that_runs_out_of_memory_runs_again_uncapped_with_the_same_findings(sample: Path, tmp_path: Path) -> None:
+    """The GX child caps DuckDB (expectations.validate.MEMORY_LIMIT); a check that runs out of
+    memory under the cap must not become a failed check: the child runs again without it."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    sample_copy, reference = tmp_path / "sample.duckdb", tmp_path / "reference.duckdb"
+    shutil.copyfile(sample, sample_copy)
+    shutil.copyfile(sample, reference)  # GX in this process keeps its file open
+    want = [(f.check_name, f.success, f.unexpected_count) for f in validate(reference, None)]
+    script = ("import sys, expectations.validate as v; v.MEMORY_LIMIT = '1MB'; "
+              f"sys.exit(v.main([{str(sample_copy)!r}]))")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False,
+                          cwd=Path(__file__).resolve().parents[2], env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert proc.returncode == 0, "\n".join(ln for ln in proc.stderr.splitlines() if "leaked" not in ln)[-3000:]
+    assert "validation ran out of memory under 1MB" in proc.stderr
+    got = [(f["check_name"], f["success"], f["unexpected_count"]) for f in json.loads(proc.stdout.splitlines()[-1])]
+    assert got == want
