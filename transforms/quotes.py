@@ -37,9 +37,10 @@ import itertools
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
+import numpy as np
 import polars as pl
 
 from transforms import schema
@@ -1410,6 +1411,7 @@ MIN_GROUP_TOKENS = 5  # quotes shorter than this are too generic to link
 CONTAINMENT = 0.8  # share of the shorter quote's word pairs found in the longer one
 BLOCK_KEYS = 4  # a quote is compared with the quotes sharing one of its 4 rarest words
 MAX_BLOCK = 500  # words carried by more quotes than this block nothing
+_BLOCK_ROWS = 2_000_000  # (pair x word) rows held at once: bounds the memory on large warehouses
 
 
 def _norm_tokens(text: str) -> list[str]:
@@ -1451,95 +1453,164 @@ def _required_overlap(n: int) -> int:
     return k
 
 
-def _candidate_pairs(words: pl.DataFrame, width: int) -> pl.DataFrame:
+def _ragged(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """Positions start, start + 1, ..., start + len - 1 of each run, the runs one after another."""
+    ends = np.cumsum(lens)
+    total = int(ends[-1]) if len(ends) else 0
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lens), lens)
+
+
+def _blocks(cost: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
+    """Consecutive ranges [lo, hi) of items whose costs add up to about ``budget`` (one item
+    at least), so that work over one range holds about ``budget`` rows."""
+    cum = np.cumsum(cost)
+    lo, n = 0, len(cost)
+    while lo < n:
+        base = int(cum[lo - 1]) if lo else 0
+        hi = max(int(np.searchsorted(cum, base + budget, side="right")), lo + 1)
+        yield lo, hi
+        lo = hi
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct ``keys``, ascending (a sort, much faster than ``np.unique``'s hashing)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+
+
+def _contains(sorted_keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Which ``queries`` occur in ``sorted_keys`` (ascending, distinct)."""
+    if not len(sorted_keys):
+        return np.zeros(len(queries), dtype=bool)
+    pos = np.searchsorted(sorted_keys, queries)
+    return sorted_keys[np.minimum(pos, len(sorted_keys) - 1)] == queries
+
+
+def _candidate_pairs(node: np.ndarray, w: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (a, b) of quotes whose word pairs pass ``CONTAINMENT``: most word pairs of the
-    smaller one (a; ties by number) occur in the larger one. ``words`` has one row per word
-    of each quote (node, w: word id), in order.
+    smaller one (a; ties by number) occur in the larger one. ``node`` and ``w`` (word id
+    below ``width``) hold one entry per word of each quote, in order; pairs come sorted.
 
     Pair filter: when a pair passes, the smaller quote shares at least one of any
     (n - required + 1) of its n word pairs with the other; probing with its rarest ones
     finds every passing pair while touching few others (a word pair no other quote has finds
     nothing: a quote with enough of those probes nothing). Found pairs are then counted
-    exactly, all in Polars.
+    exactly. Quotes are probed, and found pairs counted, in blocks of about ``_BLOCK_ROWS``
+    rows, so that word pairs that very many quotes share ("of the") never materialise every
+    (pair x word pair) row at once.
     """
-    sh = (
-        words.with_columns((pl.col("w") * width + pl.col("w").shift(-1)).alias("sh"))
-        .filter(pl.col("node") == pl.col("node").shift(-1))
-        .select("node", "sh")
-        .unique()
-    )
-    sh = sh.with_columns(pl.len().over("sh").alias("df"), pl.len().over("node").alias("size"))
-    need = {n: n - _required_overlap(n) + 1 for n in sh.get_column("size").unique().to_list()}
-    shared = sh.filter(pl.col("df") > 1)
-    probes = (
-        shared.with_columns(
-            (
-                pl.col("size").replace_strict(need, return_dtype=pl.Int64)
-                - (pl.col("size") - pl.len().over("node"))
-            ).alias("n_probe"),
-            pl.col("df").rank("ordinal").over("node").alias("r"),
-        )
-        .filter(pl.col("r") <= pl.col("n_probe"))
-        .select(pl.col("node").alias("a"), "sh", pl.col("size").alias("na"))
-    )
-    pairs = (
-        probes.join(shared.select(pl.col("node").alias("b"), "sh", pl.col("size").alias("nb")), on="sh")
-        .filter((pl.col("nb") > pl.col("na")) | ((pl.col("nb") == pl.col("na")) & (pl.col("b") > pl.col("a"))))
-        .select("a", "b", "na")
-        .unique()
-    )
+    empty = np.zeros(0, dtype=np.int64)
+    same = node[:-1] == node[1:]
+    sh_node = node[:-1][same]
+    sh_word, sh = np.unique(w[:-1][same] * width + w[1:][same], return_inverse=True)  # dense ids
+    n_sh, n_nodes = len(sh_word), int(node[-1]) + 1 if len(node) else 0
+    del same, sh_word
+    # Distinct (node, word pair), sorted by node then word pair.
+    key = _distinct(sh_node * n_sh + sh)
+    del sh_node, sh
+    k_node, k_sh = key // n_sh, key % n_sh
+    del key
+    size = np.bincount(k_node, minlength=n_nodes)
+    df = np.bincount(k_sh, minlength=n_sh)
     # A word pair that both quotes have is carried by two quotes at least: only those count.
-    shared_counts = (
-        pairs.join(shared.select(pl.col("node").alias("a"), "sh"), on="a")
-        .join(shared.select(pl.col("node").alias("b"), "sh"), on=["b", "sh"], how="semi")
-        .group_by("a", "b", "na")
-        .len()
-    )
-    return (
-        shared_counts.filter(pl.col("len").cast(pl.Float64) / pl.col("na").cast(pl.Float64) >= CONTAINMENT)
-        .select("a", "b")
-        .sort("a", "b")
-    )
+    shared = df[k_sh] > 1
+    k_node, k_sh = k_node[shared], k_sh[shared]
+    del shared
+    n_shared = np.bincount(k_node, minlength=n_nodes)
+    start = np.cumsum(n_shared) - n_shared
+    sizes = _distinct(size).tolist()
+    need = np.zeros(max(sizes) + 1 if sizes else 1, dtype=np.int64)
+    for n in sizes:
+        if n:
+            need[n] = n - _required_overlap(n) + 1
+    n_probe = need[size] - (size - n_shared)
+    # Each quote probes with its n_probe rarest shared word pairs (which of equally rare
+    # ones does not matter: any n_probe of them find every passing pair).
+    by_rarity = np.argsort(k_node * (int(df.max()) + 1) + df[k_sh])
+    rank = np.arange(len(k_node), dtype=np.int64) - start[k_node[by_rarity]]
+    probe = by_rarity[rank < n_probe[k_node[by_rarity]]]
+    del by_rarity, rank
+    p_node, p_sh = k_node[probe], k_sh[probe]  # sorted by node
+    del probe
+    # The quotes carrying each shared word pair, by word pair.
+    carriers = _distinct(k_sh * n_nodes + k_node) % n_nodes
+    carried = np.where(df > 1, df, 0)
+    sh_start = np.cumsum(carried) - carried
+    del carried
+    del k_node
+    out_a: list[np.ndarray] = [empty]
+    out_b: list[np.ndarray] = [empty]
+    node_cost = np.bincount(p_node, weights=df[p_sh], minlength=n_nodes)
+    bounds = np.searchsorted(p_node, np.arange(n_nodes + 1, dtype=np.int64))
+    for lo, hi in _blocks(node_cost, _BLOCK_ROWS):
+        i, j = bounds[lo], bounds[hi]
+        lens = df[p_sh[i:j]]
+        b = carriers[_ragged(sh_start[p_sh[i:j]], lens)]
+        a = np.repeat(p_node[i:j], lens)
+        larger = (size[b] > size[a]) | ((size[b] == size[a]) & (b > a))
+        pair = _distinct(a[larger] * n_nodes + b[larger])
+        del a, b, lens, larger
+        pa, pb = pair // n_nodes, pair % n_nodes
+        del pair
+        # Shared word pairs counted per pair: both quotes' word pairs, keyed by pair, sorted
+        # together; a key seen twice is a word pair both have.
+        for plo, phi in _blocks(n_shared[pa] + n_shared[pb], _BLOCK_ROWS):
+            a, b = pa[plo:phi], pb[plo:phi]
+            both = np.sort(np.concatenate([
+                np.repeat(np.arange(len(x), dtype=np.int64) * n_sh, n_shared[x]) + k_sh[_ragged(start[x], n_shared[x])]
+                for x in (a, b)
+            ]))
+            count = np.bincount(both[1:][both[1:] == both[:-1]] // n_sh, minlength=len(a))
+            del both
+            passing = count / size[a].astype(np.float64) >= CONTAINMENT
+            out_a.append(a[passing])
+            out_b.append(b[passing])
+    return np.concatenate(out_a), np.concatenate(out_b)
 
 
 def _blocked(
-    words: pl.DataFrame, weights: list[int], word_of: list[str], stop: list[int], pairs: pl.DataFrame
-) -> tuple[pl.DataFrame, set[int]]:
-    """The pairs that the blocking rule compares, and the quotes that have a blocking key.
+    node: np.ndarray, w: np.ndarray, weights: np.ndarray, word_of: list[str], stop: list[int],
+    a: np.ndarray, b: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs (a, b) that the blocking rule compares, and which quotes have a blocking key.
 
     A quote is compared with the quotes sharing one of its BLOCK_KEYS rarest content words
     (ties by the word; rarity counts quotes, copies included), unless that word is carried
     by more than MAX_BLOCK quotes. An excerpt's rare words are all in the longer quote.
+    ``node`` and ``w`` are as for ``_candidate_pairs``; ``weights`` counts each node's copies;
+    the pairs (a, b) come sorted and leave in the same order.
     """
-    distinct = words.unique()
-    node_weight = pl.DataFrame(
-        {"node": range(len(weights)), "weight": weights}, schema={"node": pl.Int64, "weight": pl.Int64}
-    )
-    vocab = pl.DataFrame({"w": range(len(word_of)), "word": word_of}, schema={"w": pl.Int64, "word": pl.String})
-    # Strings sort by code point in Polars (UTF-8 bytes) as in Python: the same ties.
-    rarity = (
-        distinct.join(node_weight, on="node")
-        .group_by("w")
-        .agg(pl.col("weight").sum().alias("df"))
-        .join(vocab, on="w")
-        .sort("df", "word")
-        .with_row_index("rank")
-        .select("w", "rank", "df")
-    )
-    content = distinct.filter(~pl.col("w").is_in(pl.Series(stop, dtype=pl.Int64).implode()))
-    keys = (
-        content.join(rarity, on="w")
-        .filter(pl.col("rank").rank("ordinal").over("node") <= BLOCK_KEYS)
-        .filter(pl.col("df") <= MAX_BLOCK)
-        .select("node", "w")
-    )
-    compared = pl.concat([
-        pairs.join(keys.rename({"node": a}), on=a)
-        .join(content.rename({"node": b}), on=[b, "w"], how="semi")
-        .select("a", "b")
-        for a, b in (("a", "b"), ("b", "a"))
-    ]).unique().sort("a", "b")
-    return compared, set(keys.get_column("node").to_list())
+    n_nodes, n_words = len(weights), len(word_of)
+    distinct = _distinct(node * n_words + w)  # sorted by node, then word
+    d_node, d_word = distinct // n_words, distinct % n_words
+    df = np.rint(np.bincount(d_word, weights=weights[d_node], minlength=n_words)).astype(np.int64)
+    # Python orders strings by code point, as Polars did (UTF-8 bytes): the same ties.
+    count = df.tolist()
+    by_rarity = sorted(range(n_words), key=lambda i: (count[i], word_of[i]))
+    rank = np.empty(n_words, dtype=np.int64)
+    rank[by_rarity] = np.arange(n_words, dtype=np.int64)
+    content = ~np.isin(d_word, np.asarray(stop, dtype=np.int64))
+    c_node, c_word = d_node[content], d_word[content]
+    content_keys = distinct[content]  # still sorted
+    del distinct, d_node, d_word, content
+    by_rank = np.sort(c_node * n_words + rank[c_word])
+    k_node, k_word = by_rank // n_words, np.asarray(by_rarity, dtype=np.int64)[by_rank % n_words]
+    n_content = np.bincount(c_node, minlength=n_nodes)
+    del by_rank, c_node, c_word
+    first = np.arange(len(k_node), dtype=np.int64) - (np.cumsum(n_content) - n_content)[k_node] < BLOCK_KEYS
+    kept = first & (df[k_word] <= MAX_BLOCK)
+    k_node, k_word = k_node[kept], k_word[kept]  # sorted by node
+    del first, kept
+    n_keys = np.bincount(k_node, minlength=n_nodes)
+    key_start = np.cumsum(n_keys) - n_keys
+    has_key = n_keys > 0
+    keep = np.zeros(len(a), dtype=bool)
+    for lo, hi in _blocks(n_keys[a] + n_keys[b], _BLOCK_ROWS):
+        for x, y in ((a[lo:hi], b[lo:hi]), (b[lo:hi], a[lo:hi])):
+            lens = n_keys[x]
+            found = _contains(content_keys, np.repeat(y, lens) * n_words + k_word[_ragged(key_start[x], lens)])
+            keep[lo:hi] |= np.bincount(np.repeat(np.arange(len(x)), lens), weights=found, minlength=len(x)) > 0
+    return a[keep], b[keep], has_key
 
 
 def quote_groups(quotes: pl.DataFrame) -> pl.DataFrame:
@@ -1579,21 +1650,21 @@ def quote_groups(quotes: pl.DataFrame) -> pl.DataFrame:
         node_of_text[t] = node
     if not node_words:
         return quotes.with_columns(pl.lit(None, dtype=pl.String).alias("quote_group_id"))
-    whole = whole.with_columns(
-        pl.col("text").replace_strict(node_of_text, return_dtype=pl.Int64).alias("node")
+    whole = whole.select(
+        "i", "quote_id", pl.col("text").replace_strict(node_of_text, return_dtype=pl.Int64).alias("node")
     ).filter(pl.col("node") >= 0)
-    weights = whole.group_by("node").len().sort("node").get_column("len").to_list()  # copies
+    del texts, node_of_text, node_of_words  # what follows holds ints only
+    weights = whole.group_by("node").len().sort("node").get_column("len").to_numpy().astype(np.int64)  # copies
     n_nodes = len(node_words)
-    word_rows = pl.DataFrame({
-        "node": pl.int_range(n_nodes, dtype=pl.Int64, eager=True)
-        .repeat_by(pl.Series([len(ws) for ws in node_words], dtype=pl.Int64))
-        .explode(),
-        "w": pl.Series(list(itertools.chain.from_iterable(node_words)), dtype=pl.Int64),
-    })
-    edges, has_key = _blocked(
-        word_rows, weights, list(vocab), [vocab[w] for w in W.STOPWORDS if w in vocab],
-        _candidate_pairs(word_rows, len(vocab)),
+    lengths = np.fromiter(map(len, node_words), dtype=np.int64, count=n_nodes)
+    word_node = np.repeat(np.arange(n_nodes, dtype=np.int64), lengths)
+    w = np.fromiter(itertools.chain.from_iterable(node_words), dtype=np.int64, count=int(lengths.sum()))
+    del lengths, node_words
+    edge_a, edge_b, has_key = _blocked(
+        word_node, w, weights, list(vocab), [vocab[s] for s in W.STOPWORDS if s in vocab],
+        *_candidate_pairs(word_node, w, len(vocab)),
     )
+    del word_node, w
     linked = [False] * n_nodes
     parent = list(range(n_nodes))
 
@@ -1603,14 +1674,14 @@ def quote_groups(quotes: pl.DataFrame) -> pl.DataFrame:
             i = parent[i]
         return i
 
-    for a, b in edges.iter_rows():
+    for a, b in zip(edge_a.tolist(), edge_b.tolist(), strict=True):
         ra, rb = find(a), find(b)
         parent[max(ra, rb)] = min(ra, rb)
         linked[a] = linked[b] = True
     # Copies without a blocking key are never compared with each other: a node that links
     # to nothing and has no key leaves each copy alone (its own key, from its row).
     roots = pl.DataFrame(
-        {"node": range(n_nodes), "root": [find(n) if linked[n] or n in has_key else -1 for n in range(n_nodes)]},
+        {"node": range(n_nodes), "root": [find(n) if linked[n] or k else -1 for n, k in enumerate(has_key.tolist())]},
         schema={"node": pl.Int64, "root": pl.Int64},
     )
     grouped = (

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+import transforms.quotes as quotes_module
 from transforms import schema
 from transforms.quotes import Quote, find_quotes, quote_groups, quotes
 
@@ -346,6 +347,23 @@ def test_quote_groups_link_spelling_variants_and_excerpts() -> None:
 def test_quote_groups_short_quotes_not_grouped() -> None:
     frame = quote_groups(_frame([("a", '"We will win," he said.'), ("b", '"We will win," she said.')]))
     assert frame["quote_group_id"].null_count() == 2
+
+
+def test_quote_groups_same_in_small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pairs found and counted a few rows at a time give the groups of one block."""
+    docs = [
+        ("a", STATEMENT_US), ("b", STATEMENT_UK), ("c", EXCERPT), ("d", STATEMENT_US),
+        ("e", '"We will rebuild the bridge over the river next year," the mayor said.'),
+        ("f", '"We will rebuild the bridge over the river next year and the road," he said.'),
+        ("g", '"The river of the town and the bridge of the road were closed," she said.'),
+        ("h", '"The road of the town and the bridge of the river were open," she said.'),
+    ]
+    whole = quote_groups(_frame(docs))
+    groups = dict(zip(whole["doc_id"], whole["quote_group_id"], strict=True))
+    assert groups["a"] == groups["b"] == groups["c"] == groups["d"] == "a:0000"
+    assert groups["e"] == groups["f"] == "e:0000"
+    monkeypatch.setattr(quotes_module, "_BLOCK_ROWS", 1)
+    assert_frame_equal(quote_groups(_frame(docs)), whole)
 
 
 def test_quote_groups_keeps_schema() -> None:
