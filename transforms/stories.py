@@ -501,7 +501,8 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
     taken within its field (title, subtitle, lead of the body); a word pair counts
     ``BIGRAM_WEIGHT`` times its first word. Summed counts c become ``c`` below 1 and
     ``1 + ln c`` above (sublinear), times ``ln((N + 1) / (df + 1)) + 1``; a document keeps
-    its ``MAX_TERMS`` heaviest terms (ties by term). ``h`` is the term's 64-bit hash (terms
+    its ``MAX_TERMS`` heaviest terms (ties by term), normalised over those, and the rows of
+    terms held by one document only are then dropped (they can match nothing). ``h`` is the term's 64-bit hash (terms
     are counted and matched by it: a collision between two of a warehouse's terms is
     vanishingly unlikely); ``propose`` marks the ``CANDIDATE_TERMS`` heaviest terms held by
     at most ``CANDIDATE_MAX_DF`` documents, which propose pairs (``_similarities``).
@@ -559,9 +560,11 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
             .group_by("idx", maintain_order=True)
             .head(CANDIDATE_TERMS)["row"]
         )
+        # A term of one document cannot be shared, so it adds to no cosine and proposes no
+        # pair: it counted in its document's norm (above) and goes here (memory).
         out.append(w.with_row_index("row").select(
             pl.col("idx").cast(pl.UInt32), "h", "w", "df", pl.col("row").is_in(propose.implode()).alias("propose"),
-        ))
+        ).filter(pl.col("df") > 1))
     return pl.concat(out) if out else pl.DataFrame(schema=out_schema)
 
 
@@ -657,17 +660,18 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
         .join(when, on="idx")
         .select("idx", pl.col("h").rank("dense").cast(pl.UInt32).alias("tid"), "bucket", "day")
     )
+    # Integer term keys (as the hashed join they replace: equal hashes match). A term of one
+    # document (df 1) cannot be shared, so it cannot add to any cosine.
+    vec = terms.filter(pl.col("df") > 1).select(
+        pl.col("idx").cast(pl.Int64), pl.col("h").rank("dense").cast(pl.Int64).alias("tid"), "w",
+    ).sort("idx", maintain_order=True)
+    del terms  # the caller keeps no reference (assign_stories): the terms go here
     if post.is_empty():
         return pl.DataFrame(schema=out_schema)
     cand = _candidates(post).sort("j", "i")
     del post
     if cand.is_empty():
         return pl.DataFrame(schema=out_schema)
-    # Integer term keys (as the hashed join they replace: equal hashes match). A term of one
-    # document (df 1) cannot be shared, so it cannot add to any cosine.
-    vec = terms.filter(pl.col("df") > 1).select(
-        pl.col("idx").cast(pl.Int64), pl.col("h").rank("dense").cast(pl.Int64).alias("tid"), "w",
-    ).sort("idx", maintain_order=True)
     if vec.is_empty():
         return pl.DataFrame(schema=out_schema)
     v_idx = vec["idx"].to_numpy()
@@ -921,15 +925,12 @@ def assign_stories(documents: pl.DataFrame, texts: Texts | None = None, spill: S
     locked = [existing[i] is not None for i in range(n)]
 
     active = docs.filter(~pl.Series(is_new_copy))
-    terms = _terms(active, texts, spill)
     when = active.select(
         "idx",
         (pl.col("published_at").dt.epoch("s") / 86400.0).alias("day"),
     ).with_columns((pl.col("day") / WINDOW_DAYS).floor().cast(pl.Int64).alias("bucket"))
-    sims = _similarities(terms, when) if terms.height else pl.DataFrame(
-        schema={"i": pl.UInt32, "j": pl.UInt32, "sim": pl.Float64}
-    )
-    edges = sims.filter(pl.col("sim") > 0).select(
+    # No name holds the terms here: _similarities lets them go once it has its arrays (memory).
+    edges = _similarities(_terms(active, texts, spill), when).filter(pl.col("sim") > 0).select(
         pl.col("i").cast(pl.Int64), pl.col("j").cast(pl.Int64), pl.col("sim")
     )
     # Copies are not clustered: give them their own (isolated) start so they never link.
