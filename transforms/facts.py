@@ -27,6 +27,7 @@ Method (rules over the sentence around each mention; docs/facts.md has the detai
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import re
@@ -36,8 +37,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from itertools import pairwise
-from typing import Any
+from itertools import accumulate, chain, pairwise
+from operator import itemgetter
+from typing import Any, cast
 
 import polars as pl
 
@@ -94,7 +96,7 @@ _UBIQUITOUS_SHARE = 0.5
 _KEYED_STORY = 500
 
 
-@dataclass
+@dataclass(slots=True)
 class _Mention:
     number_id: str
     doc_id: str
@@ -126,23 +128,89 @@ class _Mention:
     factor: float | None = field(default=None, init=False, repr=False, compare=False)
 
 
-def _unit_tokens(unit: str | None) -> set[str]:
-    return {w.lower() for w in _WORD.findall(unit or "")}
+@lru_cache(maxsize=4096)
+def _unit_tokens(unit: str | None) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORD.findall(unit or ""))
 
 
-def _marker(before: list[str], after: list[str], phrase_after: list[str], sentence: str,
+@lru_cache(maxsize=4096)
+def _unit_words(unit: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(unit))
+
+
+_PHRASE_PADDED = tuple((m, f" {m} ") for m in PHRASE_MARKERS)
+_CLAUSE_PADDED = tuple((m, f" {m} ") for m in CLAUSE_MARKERS)
+_NONE = frozenset([None])
+
+
+class _Sentence:
+    """A sentence read once for all its mentions: its words (as written and lower case) and
+    their spans, clause-end spans, proper nouns, years, and each word's anchor and context
+    term (None: not one)."""
+
+    __slots__ = ("_years", "anchor", "cuts", "ends", "lower", "names", "paren", "starts", "term", "text", "words")
+
+    def __init__(self, text: str) -> None:
+        # Word spans from the separators between words, and lower case in one call (words are
+        # ASCII letters and apostrophes, dots, hyphens: lowering keeps them apart).
+        words = _WORD.findall(text)
+        bounds = list(accumulate(map(len, chain.from_iterable(zip(_WORD.split(text), words, strict=False)))))
+        self.text = text
+        self.starts: list[int] = bounds[0::2]
+        self.ends: list[int] = bounds[1::2]
+        self.words: list[str] = words
+        self.lower: list[str] = "\x00".join(words).lower().split("\x00") if words else []
+        self.cuts = [m.span() for m in _CLAUSE_END.finditer(text)]
+        self.anchor: tuple[str | None, ...]
+        self.term: tuple[str | None, ...]
+        names: tuple[str | None, ...]
+        self.anchor, self.term, names = zip(*map(_word_terms, words), strict=True) if words else ((), (), ())
+        self.names: frozenset[str] = frozenset(n for n in names if n is not None)
+        self.paren = "(" in text
+        self._years: list[str] | None = None
+
+    @property
+    def years(self) -> list[str]:
+        """The years written in the sentence (read only when a mention needs them)."""
+        if self._years is None:
+            self._years = _YEAR.findall(self.text)
+        return self._years
+
+
+@lru_cache(maxsize=8192)
+def _sentence(text: str) -> _Sentence:
+    """Cached: a sentence usually carries several mentions."""
+    return _Sentence(text)
+
+
+@lru_cache(maxsize=65536)
+def _word_terms(w: str) -> tuple[str | None, str | None, str | None]:
+    """A word's anchor (an uncommon-looking proper noun), context word and proper noun, or None."""
+    lw = w.lower()
+    anchor = (_POSSESSIVE.sub("", w) if w[0].isupper() and w not in NON_ANCHORS and w not in SUBJECT_MODIFIERS
+              and lw not in STOPWORDS and lw not in MONTHS and len(w) > 2 else None)
+    t = _POSSESSIVE.sub("", lw)
+    term = t if len(t) > 2 and t not in STOPWORDS and t not in PREDICATES and t not in MONTHS else None
+    return anchor, term, _POSSESSIVE.sub("", w) if w[0].isupper() else None
+
+
+def _marker(s: _Sentence, b0: int, i_before: int, i_after: int, a1: int, p1: int,
             when: tuple[int, int] | None) -> str | None:
-    """The background marker; when: the publication's year and month."""
-    phrase = " " + " ".join(w.lower() for w in before[-2:] + phrase_after[:3]) + " "
-    found = next((m for m in PHRASE_MARKERS if f" {m} " in phrase), None)
-    clause = " " + " ".join(w.lower() for w in before[-4:] + after) + " "
-    found = found or next((m for m in CLAUSE_MARKERS if f" {m} " in clause), None)
+    """The background marker; when: the publication's year and month. Words b0:i_before are
+    the clause before the mention, i_after:a1 the clause after it, i_after:p1 its phrase."""
+    lower = s.lower
+    a12 = min(a1, i_after + 12)
+    before2 = lower[max(b0, i_before - 2):i_before]
+    phrase = " " + " ".join(before2 + lower[i_after:min(p1, i_after + 3)]) + " "
+    found = next((m for m, padded in _PHRASE_PADDED if padded in phrase), None)
+    clause = " " + " ".join(lower[max(b0, i_before - 4):i_before] + lower[i_after:a12]) + " "
+    found = found or next((m for m, padded in _CLAUSE_PADDED if padded in clause), None)
     if found or when is None:
         return found
-    for y in _YEAR.findall(sentence):
+    for y in s.years:
         if int(y) != when[0]:
             return f"in {y}"
-    lowered = [w.lower() for w in before[-6:] + after]
+    lowered = lower[max(b0, i_before - 6):i_before] + lower[i_after:a12]
     for prev, w in pairwise(lowered):
         if w in MONTHS and prev in ("in", "on", "since") and MONTHS[w] != when[1]:
             return f"in {w.title()}"
@@ -152,7 +220,7 @@ def _marker(before: list[str], after: list[str], phrase_after: list[str], senten
 def context(sentence: str, start: int, end: int, unit: str | None = None,
             published_at: datetime | None = None, kind: str = "count") -> tuple[str | None, str | None, frozenset[str]]:
     """Predicate class, background marker and subject modifiers of a mention in its sentence."""
-    pred, _, marker, mods = _read(sentence, start, end, unit, _when(published_at), kind)
+    pred, _, marker, mods, _ = _read(_sentence(sentence), start, end, unit, _when(published_at), kind)
     return pred, marker, mods
 
 
@@ -161,88 +229,83 @@ def _when(published_at: datetime | None) -> tuple[int, int] | None:
     return None if published_at is None else (published_at.year, published_at.month)
 
 
-@lru_cache(maxsize=8192)
-def _tokens(sentence: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...], tuple[tuple[int, int], ...]]:
-    """Word starts, ends and texts, and clause-end spans of a sentence (cached: a sentence
-    usually carries several mentions)."""
-    found = list(_WORD.finditer(sentence))
-    cuts = tuple((m.start(), m.end()) for m in _CLAUSE_END.finditer(sentence))
-    return (tuple(m.start() for m in found), tuple(m.end() for m in found),
-            tuple(m.group() for m in found), cuts)
-
-
-def _around(sentence: str, start: int, end: int) -> tuple[list[str], list[str], list[str]]:
-    """Words before and after the mention inside its clause (cut at full stops, semicolons
-    and dashes), and the words of its own phrase after it (up to a comma)."""
-    starts, ends, words, cuts = _tokens(sentence)
+def _around(s: _Sentence, start: int, end: int) -> tuple[int, int, int, int, int]:
+    """Word indexes of the mention's clause (cut at full stops, semicolons and dashes) and
+    phrase (up to a comma): b0:i_before before it, i_after:a1 after it, i_after:p1 its phrase."""
+    starts, ends, cuts = s.starts, s.ends, s.cuts
     i_before, i_after = bisect_right(ends, start), bisect_left(starts, end)
     clause_lo = max((ce for cs, ce in cuts if ce <= start), default=0)
-    clause_hi = min((cs for cs, ce in cuts if cs >= end), default=len(sentence))
-    comma = sentence.find(",", end)
+    clause_hi = min((cs for cs, ce in cuts if cs >= end), default=len(s.text))
+    comma = s.text.find(",", end)
     phrase_hi = clause_hi if comma < 0 else min(comma, clause_hi)
-    before = list(words[bisect_left(starts, clause_lo):i_before])
-    after = list(words[i_after:max(i_after, bisect_right(ends, clause_hi))])
-    phrase = list(words[i_after:max(i_after, bisect_right(ends, phrase_hi))])
-    return before, after, phrase
+    b0 = min(bisect_left(starts, clause_lo), i_before)
+    a1 = max(i_after, bisect_right(ends, clause_hi))
+    p1 = max(i_after, bisect_right(ends, phrase_hi))
+    return b0, i_before, i_after, a1, p1
 
 
-def _read(sentence: str, start: int, end: int, unit: str | None, when: tuple[int, int] | None,
-          kind: str) -> tuple[str | None, str | None, str | None, frozenset[str]]:
-    before, after, phrase_after = _around(sentence, start, end)
+@lru_cache(maxsize=8)
+def _kind_predicates(kind: str) -> dict[str, str]:
+    """Lower-case word -> predicate class, for mentions of this kind (see _predicate)."""
+    specific = KIND_PREDICATES.get(kind, {})
+    table: dict[str, str] = {}
+    for w in specific.keys() | PREDICATES.keys():
+        cls = specific.get(w) or PREDICATES.get(w)
+        if cls is not None and kind in PREDICATE_KINDS.get(cls, ()):
+            table[w] = cls
+    return table
+
+
+def _read(s: _Sentence, start: int, end: int, unit: str | None, when: tuple[int, int] | None,
+          kind: str) -> tuple[str | None, str | None, str | None, frozenset[str], tuple[int, int, int, int, int]]:
+    at = b0, i_before, i_after, a1, _ = _around(s, start, end)
+    words = s.words
+    table = _kind_predicates(kind)
+    lower = s.lower
     pred, pred_word, best = None, None, float("inf")
     # A parenthesised conversion right after the number is no distance to its predicate:
     # "flew 3,700 km (2,300 miles) high" is an altitude.
-    paren = _PAREN_AFTER.match(sentence, end)
+    paren = _PAREN_AFTER.match(s.text, end) if s.paren else None
     skip = len(_WORD.findall(paren.group())) if paren else 0
-    for i, w in enumerate(after[skip:skip + _PRED_AFTER]):
-        if (cls := _predicate(w, kind)) is not None:
-            pred, pred_word, best = cls, w, i
+    for i, k in enumerate(range(i_after + skip, min(a1, i_after + skip + _PRED_AFTER))):
+        if (cls := table.get(lower[k])) is not None:
+            pred, pred_word, best = cls, words[k], i
             break
-    for i, w in enumerate(reversed(before[-_PRED_BEFORE:])):
+    for i, k in enumerate(range(i_before - 1, max(b0, i_before - _PRED_BEFORE) - 1, -1)):
         if i + 0.5 >= best:
             break
-        if (cls := _predicate(w, kind)) is not None:
-            pred, pred_word = cls, w
+        if (cls := table.get(lower[k])) is not None:
+            pred, pred_word = cls, words[k]
             break
-    marker = _marker(before, after[:12], phrase_after, sentence, when)
+    marker = _marker(s, *at, when)
     # Whose quantity: the words of the unit phrase (or the two words after) and the word before.
-    unit_words = set(_WORD.findall(unit) if unit else after[:2]) | set(before[-1:])
+    unit_words = set(_unit_words(unit) if unit else words[i_after:min(a1, i_after + 2)]) | set(words[max(b0, i_before - 1):i_before])
     modifiers = frozenset(SUBJECT_MODIFIERS[w] for w in unit_words if w in SUBJECT_MODIFIERS)
-    return pred, pred_word, marker, modifiers
+    return pred, pred_word, marker, modifiers, at
 
 
 def _predicate(word: str, kind: str) -> str | None:
     """The predicate class of a word for a mention of this kind ("falling" districts are
     captured, a "falling" price fell), or None."""
-    w = word.lower()
-    cls = KIND_PREDICATES.get(kind, {}).get(w) or PREDICATES.get(w)
-    return cls if cls is not None and kind in PREDICATE_KINDS.get(cls, ()) else None
+    return _kind_predicates(kind).get(word.lower())
 
 
-def _modifier_words(sentence: str, start: int, end: int, unit: str | None) -> str | None:
+def _modifier_words(s: _Sentence, at: tuple[int, int, int, int, int], unit: str | None) -> str | None:
     """The subject modifiers as written ("Afghan"), for the label."""
-    before, after, _ = _around(sentence, start, end)
-    words = [w for w in (_WORD.findall(unit) if unit else after[:2]) if w in SUBJECT_MODIFIERS]
-    words = [w for w in before[-1:] if w in SUBJECT_MODIFIERS and w not in words] + words
+    b0, i_before, i_after, a1, _ = at
+    words = [w for w in (_unit_words(unit) if unit else s.words[i_after:min(a1, i_after + 2)]) if w in SUBJECT_MODIFIERS]
+    words = [w for w in s.words[max(b0, i_before - 1):i_before] if w in SUBJECT_MODIFIERS and w not in words] + words
     return " ".join(words) or None
 
 
-def _anchors_and_words(sentence: str, start: int, end: int, unit: str | None) -> tuple[frozenset[str], frozenset[str]]:
-    starts, ends, words, _ = _tokens(sentence)
-    i_before, i_after = bisect_right(ends, start), bisect_left(starts, end)
-    window = words[max(0, i_before - _WINDOW_BEFORE):i_before] + words[i_after:i_after + _WINDOW_AFTER]
-    skip = _unit_tokens(unit)
-    anchors = frozenset(
-        _POSSESSIVE.sub("", w) for w in window
-        if w[0].isupper() and w not in NON_ANCHORS and w not in SUBJECT_MODIFIERS
-        and w.lower() not in STOPWORDS and w.lower() not in MONTHS and len(w) > 2
-    )
-    lowered = (_POSSESSIVE.sub("", w.lower()) for w in window)
-    context_words = frozenset(
-        w for w in lowered
-        if len(w) > 2 and w not in STOPWORDS and w not in PREDICATES and w not in skip and w not in MONTHS
-    )
-    return anchors, context_words
+def _anchors_and_words(s: _Sentence, at: tuple[int, int, int, int, int], unit: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    _, i_before, i_after, _, _ = at
+    lo, hi = max(0, i_before - _WINDOW_BEFORE), i_after + _WINDOW_AFTER
+    # The window's words as read by _word_terms (None: not an anchor, not a context word).
+    anchors = cast(frozenset[str], frozenset(chain(s.anchor[lo:i_before], s.anchor[i_after:hi])) - _NONE)
+    terms = cast(frozenset[str], frozenset(chain(s.term[lo:i_before], s.term[i_after:hi])) - _NONE)
+    return anchors, terms - _unit_tokens(unit)
+
 
 
 def _dimension(kind: str, unit_group: str | None) -> tuple[str | None, float]:
@@ -291,6 +354,12 @@ def _intersection(ms: Iterable[_Mention]) -> tuple[float, float]:
 
 
 def _verdict(ms: list[_Mention]) -> tuple[str, float, float, float | None]:
+    if len(ms) == 1:  # most facts: the general case below, shortened
+        m = ms[0]
+        lo, hi = _band(m)
+        if lo <= hi:
+            exact = m.value is not None and m.qualifier == "exact" and lo <= m.value <= hi
+            return "single_source", lo, hi, m.value if exact else None
     lo, hi = _intersection(ms)
     sources = {m.source for m in ms}
     precise = sorted((m for m in ms if m.value is not None and m.qualifier == "exact"),
@@ -328,8 +397,18 @@ def _finite(x: float) -> float | None:
 
 
 def _most_common(items: Iterable[str | None]) -> str | None:
-    counts = Counter(i for i in items if i)
-    return counts.most_common(1)[0][0] if counts else None
+    """The most frequent item (the first seen among equals), or None."""
+    counts: dict[str, int] = {}
+    for i in items:
+        if i:
+            counts[i] = counts.get(i, 0) + 1
+    return max(counts.items(), key=itemgetter(1))[0] if counts else None
+
+
+@lru_cache(maxsize=4096)
+def _written(unit: str | None) -> str:
+    """The unit as written, without verbs and fillers ("hundreds more injured" -> "")."""
+    return " ".join(w for w in (unit or "").split() if w.lower() not in PREDICATES and w.lower() not in STOPWORDS)
 
 
 def _label(ms: list[_Mention]) -> str:
@@ -339,9 +418,7 @@ def _label(ms: list[_Mention]) -> str:
     kind = ms[0].kind
     if kind == "count":
         # The unit as written, without verbs and fillers ("hundreds more injured" -> dim).
-        written = _most_common(" ".join(w for w in (m.unit or "").split()
-                                        if w.lower() not in PREDICATES and w.lower() not in STOPWORDS)
-                               for m in ms)
+        written = _most_common(_written(m.unit) for m in ms)
         what = written or ms[0].dim or "count"
         mods = _most_common(m.mod_words for m in ms)
         parts = [mods if mods and mods not in what else "", what, pred or "",
@@ -365,6 +442,20 @@ def facts(numbers: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFram
     story take part. Every candidate mention (countable kind) belongs to exactly one fact;
     a mention no other matches is a single_source fact of its own.
     """
+    # The mentions hold no reference cycles, and the cyclic collector's full passes over the
+    # hundreds of thousands of frozensets they build up cost a fifth of the run: pause it
+    # (only if on; a caller's own setting is left alone).
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _facts(numbers, sentences, documents)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _facts(numbers: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     candidates = numbers.filter(pl.col("kind").is_in(COUNTABLE_KINDS))
     if candidates.is_empty():
         return schema.empty("facts"), schema.empty("fact_mentions")
@@ -416,27 +507,28 @@ def _mention(r: dict[str, Any]) -> _Mention | None:
     dim, factor = _dimension(r["kind"], r["unit_group"])
     if r["kind"] == "duration" and dim is None:
         return None
+    s = _sentence(sentence)
     pred, pred_word, marker, mods, anchors, words, place, paren, mod_words = _parse(
-        sentence, start, end, r["unit"], r["kind"], _when(r["published_at"]))
+        s, start, end, r["unit"], r["kind"], _when(r["published_at"]))
     return _Mention(
         r["number_id"], r["doc_id"], r["duplicate_of"] or r["doc_id"], r["published_at"],
         _scale(r["low"], factor), _scale(r["high"], factor), _scale(r["value"], factor),
         r["qualifier"], r["kind"], dim, r["unit_group"] if r["kind"] in ("measure", "duration") else r["unit"],
         pred, pred_word, marker, mods, anchors, words, place,
-        sentence_key=(r["doc_id"], r["sentence_no"]), paren=paren, names=_names(sentence),
+        sentence_key=(r["doc_id"], r["sentence_no"]), paren=paren, names=s.names,
         mod_words=mod_words, head=_head(r["kind"], r["unit"], dim),
     )
 
 
-def _parse(sentence: str, start: int, end: int, unit: str | None, kind: str,
+def _parse(s: _Sentence, start: int, end: int, unit: str | None, kind: str,
            when: tuple[int, int] | None) -> tuple[Any, ...]:
     """What _mention reads in the sentence."""
-    pred, pred_word, marker, mods = _read(sentence, start, end, unit, when, kind)
-    anchors, words = _anchors_and_words(sentence, start, end, unit)
-    place_m = _PLACE.search(sentence, end)
-    place = f"{place_m.group(1)} {place_m.group(2).strip()}" if place_m and pred else None
-    paren = sentence[max(0, start - 2):start].endswith("(")
-    mod_words = _modifier_words(sentence, start, end, unit) if mods else None
+    pred, pred_word, marker, mods, at = _read(s, start, end, unit, when, kind)
+    anchors, words = _anchors_and_words(s, at, unit)
+    place_m = _PLACE.search(s.text, end) if pred else None
+    place = f"{place_m.group(1)} {place_m.group(2).strip()}" if place_m else None
+    paren = s.text[max(0, start - 2):start].endswith("(")
+    mod_words = _modifier_words(s, at, unit) if mods else None
     return pred, pred_word, marker, mods, anchors, words, place, paren, mod_words
 
 
@@ -446,6 +538,7 @@ def _similarity_key(m: _Mention) -> tuple[Any, ...]:
             m.value, m.low, m.high, m.unit)
 
 
+@lru_cache(maxsize=4096)
 def _head(kind: str, unit: str | None, dim: str | None) -> str | None:
     """The counted thing: the last content word of the written unit, singular ("short-range
     missiles" -> "missile"); a unit that is only a predicate ("13 dead") counts its unit group.
@@ -459,11 +552,6 @@ def _head(kind: str, unit: str | None, dim: str | None) -> str | None:
     w = words[-1]
     w = w[:-1] if w.endswith("s") and not w.endswith("ss") else w
     return UNIT_GROUP_EQUIVALENTS.get(w, w)
-
-
-@lru_cache(maxsize=8192)
-def _names(sentence: str) -> frozenset[str]:
-    return frozenset(_POSSESSIVE.sub("", w) for w in _tokens(sentence)[2] if w[0].isupper())
 
 
 def _story_facts(ms: list[_Mention]) -> list[list[_Mention]]:
@@ -560,15 +648,30 @@ def _link_part(part: list[_Mention], common: set[str]) -> list[list[_Mention]]:
         return comps
     contacts = _Contacts(part, common)
     indexes = [contacts.index(c) for c in comps]
+    # Which groups hold a key or a sentence: touch needs a shared sentence or a reached key.
+    by_key: dict[int, set[int]] = defaultdict(set)
+    by_sentence: dict[tuple[str, int], set[int]] = defaultdict(set)
+
+    def register(i: int, ms: list[_Mention]) -> None:
+        for m in ms:
+            by_key[m.key].add(i)
+            by_sentence[m.sentence_key].add(i)
+
+    for i, c in enumerate(comps):
+        register(i, c)
     for comp in _link_by_context(loose, common):
         own = contacts.index(comp)
-        touched = [i for i, index in enumerate(indexes) if contacts.touch(own, index)]
+        near = set().union(*(by_key[k] for k in own.reach if k in by_key),
+                           *(by_sentence[k] for k in own.by_sentence if k in by_sentence))
+        touched = [i for i in sorted(near) if contacts.touch(own, indexes[i])]
         if len(touched) == 1:
             comps[touched[0]].extend(comp)
             contacts.add(comp, indexes[touched[0]])
+            register(touched[0], comp)
         else:
             comps.append(comp)
             indexes.append(own)
+            register(len(indexes) - 1, comp)
     return comps
 
 
@@ -693,12 +796,25 @@ def _similar_apart(a: _Mention, b: _Mention, common: set[str], by_predicate: boo
     (and near_in_time), so mentions with equal keys compare alike."""
     if by_predicate and a.marker is None and a.predicate in EVENT_PREDICATES and a.predicate == b.predicate:
         return True  # the story's event verb (fled, killed, ...) is evidence enough
+    if a.words.isdisjoint(b.words) and a.anchors.isdisjoint(b.anchors):
+        # The usual case, decided without building sets: no shared word or proper noun, so
+        # only the value rules below can link (in the same order).
+        if not by_value or (a.kind == "count" and not a.anchors <= common and not b.anchors <= common):
+            return False
+        if (a.head is not None and a.head == b.head and (a.marker is None or a.marker in PHRASE_MARKERS)
+                and _same_thing_same_number(a, b, near_in_time)):
+            return True
+        if not near_in_time or (a.kind in _SCALE_KINDS and _far_apart(a, b)):
+            return False
+        return a.marker is None and b.marker is None and _same_value(a, b)
     # Equal counts naming different uncommon proper nouns ("Fort Hood: 13 dead", "New York: 13
     # dead") are different quantities.
     own_a, own_b = a.anchors - common, b.anchors - common
     shared_own = own_a & own_b
     by_value = by_value and not (a.kind == "count" and own_a and own_b and not shared_own)
-    if by_value and (a.marker is None or a.marker in PHRASE_MARKERS) and _same_thing_same_number(a, b, near_in_time):
+    # (_same_thing_same_number needs the same counted thing: tested first, it is the cheap part.)
+    if (by_value and a.head is not None and a.head == b.head and (a.marker is None or a.marker in PHRASE_MARKERS)
+            and _same_thing_same_number(a, b, near_in_time)):
         return True  # also weeks apart: a later article restating the figure
     if not near_in_time:
         return False  # weeks apart: another launch, another year's figure
@@ -768,6 +884,14 @@ def _link_by_context(ms: list[_Mention], common: set[str], by_predicate: bool = 
         return r
 
     spans = [_span(ms[i] for i in g) for g in groups]
+    timelines: dict[int, _Timeline] = {}
+
+    def timeline(c: int) -> _Timeline:
+        found = timelines.get(c)
+        if found is None:
+            found = timelines[c] = _timeline(ms, groups[c])
+        return found
+
     candidates = _candidates([ms[g[0]] for g in groups], common, by_predicate, by_value)
     whole = [len(g) == 1 for g in groups]  # known to lie in one component
     for c, g in enumerate(groups):
@@ -778,7 +902,7 @@ def _link_by_context(ms: list[_Mention], common: set[str], by_predicate: bool = 
                         union(g[0], i)
                     whole[c] = True
             else:
-                _join_near(ms, g, g, union)
+                _join_near(ms, g, g, union, timeline(c), timeline(c))
         for d in sorted(x for x in candidates[c] if x > c):
             h = groups[d]
             if whole[c] and whole[d]:
@@ -798,7 +922,7 @@ def _link_by_context(ms: list[_Mention], common: set[str], by_predicate: bool = 
                     _join_apart(ms, g, h, union)
                     continue
                 if not sim(c, d, False) and not sim(d, c, False):
-                    _join_near(ms, g, h, union)
+                    _join_near(ms, g, h, union, timeline(c), timeline(d))
                     continue
             for i in g:
                 for j in h:
@@ -911,18 +1035,28 @@ def _join_apart(ms: list[_Mention], g: list[int], h: list[int], union: Any) -> N
                     union(i, r)
 
 
-def _join_near(ms: list[_Mention], g: list[int], h: list[int], union: Any) -> None:
+_Timeline = tuple[list[int], list[int], list[datetime]]
+
+
+def _timeline(ms: list[_Mention], idx: list[int]) -> _Timeline:
+    """A group's undated mentions, its dated ones by publication time, and their times."""
+    undated = [i for i in idx if ms[i].published_at is None]
+    dated = sorted((j for j in idx if ms[j].published_at is not None), key=lambda j: ms[j].published_at)  # type: ignore[arg-type,return-value]
+    times = [t for j in dated if (t := ms[j].published_at) is not None]
+    return undated, dated, times
+
+
+def _join_near(ms: list[_Mention], g: list[int], h: list[int], union: Any, tg: _Timeline, th: _Timeline) -> None:
     """Join the components that linking every pair (g, h) of different sentences near in time
     (see _near) joins: each dated mention of g joins the run of h within the window, walking
-    only links not made before (a sentence's mentions share a time, so its own are skipped)."""
-    undated_g = [i for i in g if ms[i].published_at is None]
-    undated_h = [j for j in h if ms[j].published_at is None]
+    only links not made before (a sentence's mentions share a time, so its own are skipped).
+    tg, th: the _timeline of g and h."""
+    undated_g = tg[0]
+    undated_h, dated, times = th
     if undated_h:
         _join_apart(ms, g, undated_h, union)
     if undated_g:
         _join_apart(ms, undated_g, h, union)
-    dated = sorted((j for j in h if ms[j].published_at is not None), key=lambda j: ms[j].published_at)  # type: ignore[arg-type,return-value]
-    times = [t for j in dated if (t := ms[j].published_at) is not None]
     joined = list(range(len(dated)))  # joined[k] > k: dated[k] and dated[k + 1] already joined
 
     def run_end(k: int) -> int:
@@ -992,13 +1126,15 @@ class _Contacts:
             index.append(m)
 
     def touch(self, xs: _Index, ys: _Index) -> bool:
-        for k in xs.by_sentence.keys() & ys.by_sentence.keys():
-            if any(_converts(x, y) for x in xs.by_sentence[k] for y in ys.by_sentence[k]):
-                return True
-        if xs.reach.isdisjoint(ys.by_key):
+        # Set operations on key views walk the smaller side (a set and a dict walk the dict).
+        if not xs.by_sentence.keys().isdisjoint(ys.by_sentence.keys()):
+            for k in xs.by_sentence.keys() & ys.by_sentence.keys():
+                if any(_converts(x, y) for x in xs.by_sentence[k] for y in ys.by_sentence[k]):
+                    return True
+        if ys.by_key.keys().isdisjoint(xs.reach):
             return False
         for c, gx in xs.by_key.items():
-            for d in self._near_keys(c).intersection(ys.by_key):
+            for d in ys.by_key.keys() & self._near_keys(c):
                 gy = ys.by_key[d]
                 if self._far(c, d):
                     first = gx[0].sentence_key
