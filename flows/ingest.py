@@ -530,7 +530,7 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
             with _timed(times, "load"):
                 con.execute("checkpoint")
             with _timed(times, "derive"):
-                derive_tables(con, spill.spill_dir(live), times)
+                derive_tables(con, db.spill_dir(live), times)
         summary.status = "succeeded"
         _record_run(con, summary, started, flow_run_id)
         if quiet:

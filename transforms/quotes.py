@@ -37,13 +37,14 @@ import itertools
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 import polars as pl
 
 from transforms import schema
+from transforms.blocks import blocks, ragged
 from transforms.lexicon import quotes_words as W
 from transforms.lexicon.speech_verbs import SOURCE_PHRASES, VERB_ADVERBS, verb_forms
 
@@ -1453,25 +1454,6 @@ def _required_overlap(n: int) -> int:
     return k
 
 
-def _ragged(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
-    """Positions start, start + 1, ..., start + len - 1 of each run, the runs one after another."""
-    ends = np.cumsum(lens)
-    total = int(ends[-1]) if len(ends) else 0
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lens), lens)
-
-
-def _blocks(cost: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
-    """Consecutive ranges [lo, hi) of items whose costs add up to about ``budget`` (one item
-    at least), so that work over one range holds about ``budget`` rows."""
-    cum = np.cumsum(cost)
-    lo, n = 0, len(cost)
-    while lo < n:
-        base = int(cum[lo - 1]) if lo else 0
-        hi = max(int(np.searchsorted(cum, base + budget, side="right")), lo + 1)
-        yield lo, hi
-        lo = hi
-
-
 def _distinct(keys: np.ndarray) -> np.ndarray:
     """The distinct ``keys``, ascending (a sort, much faster than ``np.unique``'s hashing)."""
     keys = np.sort(keys)
@@ -1542,10 +1524,10 @@ def _candidate_pairs(node: np.ndarray, w: np.ndarray, width: int) -> tuple[np.nd
     out_b: list[np.ndarray] = [empty]
     node_cost = np.bincount(p_node, weights=df[p_sh], minlength=n_nodes)
     bounds = np.searchsorted(p_node, np.arange(n_nodes + 1, dtype=np.int64))
-    for lo, hi in _blocks(node_cost, _BLOCK_ROWS):
+    for lo, hi in blocks(node_cost, _BLOCK_ROWS):
         i, j = bounds[lo], bounds[hi]
         lens = df[p_sh[i:j]]
-        b = carriers[_ragged(sh_start[p_sh[i:j]], lens)]
+        b = carriers[ragged(sh_start[p_sh[i:j]], lens)]
         a = np.repeat(p_node[i:j], lens)
         larger = (size[b] > size[a]) | ((size[b] == size[a]) & (b > a))
         pair = _distinct(a[larger] * n_nodes + b[larger])
@@ -1554,10 +1536,10 @@ def _candidate_pairs(node: np.ndarray, w: np.ndarray, width: int) -> tuple[np.nd
         del pair
         # Shared word pairs counted per pair: both quotes' word pairs, keyed by pair, sorted
         # together; a key seen twice is a word pair both have.
-        for plo, phi in _blocks(n_shared[pa] + n_shared[pb], _BLOCK_ROWS):
+        for plo, phi in blocks(n_shared[pa] + n_shared[pb], _BLOCK_ROWS):
             a, b = pa[plo:phi], pb[plo:phi]
             both = np.sort(np.concatenate([
-                np.repeat(np.arange(len(x), dtype=np.int64) * n_sh, n_shared[x]) + k_sh[_ragged(start[x], n_shared[x])]
+                np.repeat(np.arange(len(x), dtype=np.int64) * n_sh, n_shared[x]) + k_sh[ragged(start[x], n_shared[x])]
                 for x in (a, b)
             ]))
             count = np.bincount(both[1:][both[1:] == both[:-1]] // n_sh, minlength=len(a))
@@ -1605,10 +1587,10 @@ def _blocked(
     key_start = np.cumsum(n_keys) - n_keys
     has_key = n_keys > 0
     keep = np.zeros(len(a), dtype=bool)
-    for lo, hi in _blocks(n_keys[a] + n_keys[b], _BLOCK_ROWS):
+    for lo, hi in blocks(n_keys[a] + n_keys[b], _BLOCK_ROWS):
         for x, y in ((a[lo:hi], b[lo:hi]), (b[lo:hi], a[lo:hi])):
             lens = n_keys[x]
-            found = _contains(content_keys, np.repeat(y, lens) * n_words + k_word[_ragged(key_start[x], lens)])
+            found = _contains(content_keys, np.repeat(y, lens) * n_words + k_word[ragged(key_start[x], lens)])
             keep[lo:hi] |= np.bincount(np.repeat(np.arange(len(x)), lens), weights=found, minlength=len(x)) > 0
     return a[keep], b[keep], has_key
 

@@ -48,6 +48,7 @@ import numpy as np
 import polars as pl
 
 from transforms import schema
+from transforms.blocks import blocks, ragged
 from transforms.lexicon.stopwords import STOPWORDS
 from transforms.lexicon.stories_spelling import SPELLING_FOLDS, STEM_FOLDS
 
@@ -64,7 +65,6 @@ STRIP_QUOTES = True          # quoted words are not evidence of copying: rewrite
 _QUOTED = r'“[^“”\n]{0,2000}”|"[^"\n]{0,2000}"|‘[^‘’\n]{0,300}’'
 _HASH_SEED = 20210705
 _BLOCK_ROWS = 2_000_000    # pair x shingle (or term) rows held at once: bounds the memory on large warehouses
-_BLOCK_TEXT_BYTES = 4_000_000  # text cut into shingles at once
 _SHINGLE_MULT = np.uint64(0x9E3779B97F4A7C15)
 
 # --- stories ------------------------------------------------------------------------------
@@ -178,23 +178,11 @@ def _text_blocks(docs: pl.DataFrame, texts: Texts | None, columns: Sequence[str]
 # copies
 # ------------------------------------------------------------------------------------------
 def _shingles(docs: pl.DataFrame) -> pl.DataFrame:
-    """Word-shingle hashes per document: columns idx (UInt32), sh (UInt64); a shingle that
-    recurs in a document recurs here (``duplicates`` keeps one, as it sorts them anyway).
-
-    Documents are cut into blocks of about ``_BLOCK_TEXT_BYTES`` of text: a shingle lies
-    within one document, and the words of a block, not of the whole warehouse, are held at once.
-    """
-    size = docs["text"].str.len_bytes().fill_null(0).cum_sum().to_numpy()
-    blocks = []
-    lo = 0
-    while lo < docs.height:
-        done = int(size[lo - 1]) if lo else 0
-        hi = max(int(np.searchsorted(size, done + _BLOCK_TEXT_BYTES, side="right")), lo + 1)
-        blocks.append(_block_shingles(docs.slice(lo, hi - lo)))
-        lo = hi
-    if not blocks:
-        return pl.DataFrame(schema={"idx": pl.UInt32, "sh": pl.UInt64})
-    return pl.concat(blocks)
+    """Word-shingle hashes per document (idx, text): columns idx (UInt32), sh (UInt64); a
+    shingle that recurs in a document recurs here. Cut a block of documents at a time (a
+    shingle lies within one document)."""
+    parts = [_block_shingles(block) for block in _text_blocks(docs, None, ("text",))]
+    return pl.concat(parts) if parts else pl.DataFrame(schema={"idx": pl.UInt32, "sh": pl.UInt64})
 
 
 def _block_shingles(docs: pl.DataFrame) -> pl.DataFrame:
@@ -272,9 +260,7 @@ def _ragged_block(cnt: np.ndarray, off: np.ndarray, owners: np.ndarray, lo: int,
     lengths = cnt[owners[lo:end]]
     hi = lo + max(1, int(np.searchsorted(np.cumsum(lengths), limit, side="right")))
     ln = lengths[: hi - lo]
-    begin = np.cumsum(ln) - ln
-    pos = np.repeat(off[owners[lo:hi]] - begin, ln) + np.arange(int(ln.sum()))
-    return hi, ln, begin, pos
+    return hi, ln, np.cumsum(ln) - ln, ragged(off[owners[lo:hi]], ln)
 
 
 def _pair_intersections(d: np.ndarray, h: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -551,18 +537,19 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
             .head(MAX_TERMS)
         )
         norm = w.group_by("idx").agg((pl.col("w") ** 2).sum().sqrt().alias("norm"))
-        w = w.join(norm, on="idx", maintain_order="left").with_columns((pl.col("w") / pl.col("norm")).alias("w"))
+        w = (w.join(norm, on="idx", maintain_order="left").with_columns((pl.col("w") / pl.col("norm")).alias("w"))
+             .with_row_index("row"))
         # The proposing terms: the heaviest rare ones by normalised weight, ties by term.
         rare = pl.col("df") <= CANDIDATE_MAX_DF
         propose = (
-            w.with_row_index("row").filter(rare)
+            w.filter(rare)
             .sort(["idx", "w", "term"], descending=[False, True, False])
             .group_by("idx", maintain_order=True)
             .head(CANDIDATE_TERMS)["row"]
         )
         # A term of one document cannot be shared, so it adds to no cosine and proposes no
         # pair: it counted in its document's norm (above) and goes here (memory).
-        out.append(w.with_row_index("row").select(
+        out.append(w.select(
             pl.col("idx").cast(pl.UInt32), "h", "w", "df", pl.col("row").is_in(propose.implode()).alias("propose"),
         ).filter(pl.col("df") > 1))
     return pl.concat(out) if out else pl.DataFrame(schema=out_schema)
@@ -578,17 +565,12 @@ def _candidates(post: pl.DataFrame) -> pl.DataFrame:
     post = post.sort("tid")
     tids = post["tid"].to_numpy()
     counts = np.bincount(tids).astype(np.int64)
-    cost = np.cumsum(counts * counts)
     row_end = np.cumsum(counts)
     gap = (pl.col("day") - pl.col("dj")).abs()
-    blocks = []
-    lo_t, done = 0, 0
-    while lo_t < len(counts):
-        hi_t = max(int(np.searchsorted(cost, done + _BLOCK_ROWS, side="right")), lo_t + 1)
+    found = []
+    for lo_t, hi_t in blocks(counts * counts, _BLOCK_ROWS):
         r0 = int(row_end[lo_t - 1]) if lo_t else 0
         block = post.slice(r0, int(row_end[hi_t - 1]) - r0)
-        done = int(cost[hi_t - 1])
-        lo_t = hi_t
         dated = block.filter(pl.col("bucket").is_not_null())
         undated = block.filter(pl.col("bucket").is_null())
         r = dated.rename({"idx": "j", "bucket": "bj", "day": "dj"})
@@ -599,7 +581,7 @@ def _candidates(post: pl.DataFrame) -> pl.DataFrame:
         if undated.height:
             ru = block.rename({"idx": "j", "bucket": "bj", "day": "dj"})
             parts.append(undated.join(ru, on="tid").filter(pl.col("bj").is_not_null() | (pl.col("idx") < pl.col("j"))))
-        blocks.append(
+        found.append(
             pl.concat([
                 part.filter(gap.is_null() | (gap <= WINDOW_DAYS)).select(
                     # one integer key per pair (i < j): a pair's gap is the same wherever it is found
@@ -610,7 +592,7 @@ def _candidates(post: pl.DataFrame) -> pl.DataFrame:
                 for part in parts
             ]).unique("key")
         )
-    pairs = pl.concat(blocks).unique("key")
+    pairs = pl.concat(found).unique("key")
     return pairs.select(
         (pl.col("key") // (1 << 32)).cast(pl.UInt32).alias("i"), (pl.col("key") % (1 << 32)).cast(pl.UInt32).alias("j"), "gap"
     )
@@ -1003,12 +985,9 @@ def stories(documents: pl.DataFrame, texts: Texts | None = None) -> pl.DataFrame
     if missing:
         untitled = docs.filter(pl.col("story_id").is_in(missing))
         if texts is not None and not {"subtitle", "text"} <= set(documents.columns):
-            keys = untitled.select("doc_id")
-            got = [keys.join(_with_defaults(block).select(
-                "doc_id", "subtitle", pl.col("text").str.slice(0, 2000)), on="doc_id") for block in texts(("subtitle", "text"))]
-            untitled = untitled.drop("subtitle", "text").join(
-                pl.concat(got).unique("doc_id", keep="first") if got else _with_defaults(keys).select("doc_id", "subtitle", "text"),
-                on="doc_id", how="left", maintain_order="left")
+            read = [block.with_columns(pl.col("text").str.slice(0, 2000))  # what the label reads
+                    for block in _text_blocks(untitled, texts, ("subtitle", "text"))]
+            untitled = pl.concat(read) if read else untitled
         label_text = untitled.select(
             "story_id",
             pl.concat_str(

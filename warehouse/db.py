@@ -31,7 +31,6 @@ import polars as pl
 
 from transforms import schema
 from transforms.schema import TABLES
-from warehouse.spill import spill_dir
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 
@@ -95,6 +94,11 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 
 def stage_path(live: Path) -> Path:
     return live.with_name(f".{live.name}.stage")
+
+
+def spill_dir(live: Path) -> Path:
+    """The scratch folder of derive for the warehouse ``live`` (``warehouse.spill``)."""
+    return live.with_name(f".{live.name}.spill")
 
 
 @contextlib.contextmanager

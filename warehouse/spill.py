@@ -4,7 +4,7 @@ The cross-document transforms (``transforms.stories``) work in passes over block
 documents so that memory stays flat whatever the warehouse's size. Between passes they set
 frames aside in a ``Spill``; ``DiskSpill`` keeps them as Arrow IPC files in a directory next
 to the warehouse (``.<name>.spill``), removed when derive ends and, after a crash, by the
-next run (``db.discard_stage``). ``texts`` streams documents' text from the stage in blocks.
+next run (``db.discard_stage``; the folder is ``db.spill_dir``). ``texts`` streams documents' text from the stage in blocks.
 """
 
 from __future__ import annotations
@@ -16,13 +16,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from warehouse import db
+
 TEXT_COLUMNS = ("title", "subtitle", "text")
 STREAM_ROWS = 2_000  # documents per streamed block of text
-
-
-def spill_dir(live: Path) -> Path:
-    """The scratch directory of the warehouse ``live``."""
-    return live.with_name(f".{live.name}.spill")
 
 
 class DiskSpill:
@@ -65,7 +62,7 @@ def texts(con: duckdb.DuckDBPyConnection) -> Callable[[Sequence[str]], Iterator[
         # left open on the connection between blocks (the caller may query in between).
         (end,) = con.sql("select coalesce(max(rowid) + 1, 0) from documents").fetchall()[0]
         for lo in range(0, int(end), STREAM_ROWS):
-            yield con.sql(f"select doc_id, {', '.join(columns)} from documents "
-                          f"where rowid >= {lo} and rowid < {lo + STREAM_ROWS}").pl()
+            yield db.fetch_frame(con, f"select doc_id, {', '.join(columns)} from documents "
+                                 f"where rowid >= {lo} and rowid < {lo + STREAM_ROWS}")
 
     return stream

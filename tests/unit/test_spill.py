@@ -56,7 +56,7 @@ def test_texts_streams_every_document_once_in_blocks(monkeypatch: pytest.MonkeyP
 
 def test_discard_stage_removes_the_scratch_space(tmp_path: Path) -> None:
     live = tmp_path / "w.duckdb"
-    scratch = spill.spill_dir(live)
+    scratch = db.spill_dir(live)
     spill.DiskSpill(scratch).put("k", pl.DataFrame({"x": [1]}))
     db.discard_stage(live)
     assert not scratch.exists()
