@@ -38,6 +38,7 @@ from flows.extract import (
     read_files,
 )
 from flows.settings import PROJECT_ROOT, Settings, get_settings
+from flows.workers import FrameWorkers, WorkerCrashed
 from transforms import schema
 from warehouse import db, spill
 
@@ -192,7 +193,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: ReadResult, parsed: Parse
 
 
 @task(name="derive_tables", cache_policy=NO_CACHE)
-def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str, float] | None = None) -> None:
+def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str, float] | None = None,
+                  workers: int = 1) -> None:
     """Recompute what spans documents: copies, stories, quote groups, facts.
 
     Copies, stories and quote groups are recomputed over the whole warehouse (story ids are
@@ -206,6 +208,9 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
     aside in ``scratch`` between passes (``spill.DiskSpill``); only per-document keys, dates
     and titles are held for the whole warehouse. ``times`` receives the seconds of each part
     (``derive: copies``, ``derive: stories``, ``derive: quote groups``, ``derive: facts``).
+
+    Facts, the costliest part and pure Python, run in ``workers`` processes (a chunk of
+    whole stories each) when there is more than one chunk; with 1 they run in this process.
     """
     from transforms.quotes import quote_groups
     from transforms.stories import assign_stories, duplicates, stories
@@ -257,7 +262,7 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
             finally:
                 con.unregister("_qg")
     with _timed(times, "derive: facts"):
-        _derive_facts(con, links, before)
+        _derive_facts(con, links, before, workers)
 
 
 def _touched_stories(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before: pl.DataFrame) -> set[str]:
@@ -276,7 +281,8 @@ def _touched_stories(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before:
     return touched
 
 
-def _derive_facts(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before: pl.DataFrame) -> None:
+def _derive_facts(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before: pl.DataFrame,
+                  workers: int = 1) -> None:
     from transforms.facts import facts
 
     touched = _touched_stories(con, docs, before)
@@ -296,26 +302,56 @@ def _derive_facts(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before: pl
     scope = docs.filter(pl.col("story_id").is_in(sorted(touched)))
     # Facts never span stories, so the touched stories go through facts() a chunk at a time:
     # memory stays bounded by the chunk (facts() holds a Python object per mention), not by
-    # the warehouse, and the rows are the ones a single call gives.
-    for chunk in _story_chunks(con, scope):
-        con.register("_scope", chunk.select("doc_id"))
-        try:
-            nums = db.fetch_frame(con, "select * from numbers where doc_id in (select doc_id from _scope)")
-            sents = db.fetch_frame(con, "select doc_id, sentence_no, char_start, text from sentences "
-                                   "where (doc_id, sentence_no) in (select doc_id, sentence_no from numbers "
-                                   "where doc_id in (select doc_id from _scope))")
-        finally:
-            con.unregister("_scope")
-        fact_frame, links = facts(nums, sents, chunk)
-        db.insert_frame(con, "facts", fact_frame)
-        db.insert_frame(con, "fact_mentions", links)
+    # the warehouse, and the rows are the ones a single call gives, whatever the chunking.
+    chunks = _story_chunks(con, scope, FACTS_CHUNK_NUMBERS if workers == 1 else FACTS_CHUNK_NUMBERS_PARALLEL)
+    if workers == 1 or len(chunks) == 1:
+        for chunk in chunks:
+            _insert_facts(con, facts(*_facts_inputs(con, chunk)))
+        return
+    # Several chunks and several cores: the chunks go to worker processes (facts() is pure
+    # Python; threads would share one core), in order, a few ahead of the results.
+    inserted = 0
+    try:
+        pool = FrameWorkers("transforms.facts:facts", min(workers, len(chunks)))
+        for result in pool.map(_facts_inputs(con, chunk) for chunk in chunks):
+            _insert_facts(con, result)
+            inserted += 1
+    except WorkerCrashed as exc:
+        # A worker could not start or was killed: the chunks not yet written are derived
+        # here instead, so the run still succeeds.
+        log.warning("facts worker processes failed (%s); deriving the remaining %d of %d chunks in the run's process",
+                    exc, len(chunks) - inserted, len(chunks))
+        for chunk in chunks[inserted:]:
+            _insert_facts(con, facts(*_facts_inputs(con, chunk)))
+
+
+def _facts_inputs(con: duckdb.DuckDBPyConnection, chunk: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """What facts() reads for one chunk of documents: their numbers, those numbers' sentences, the chunk."""
+    con.register("_scope", chunk.select("doc_id"))
+    try:
+        nums = db.fetch_frame(con, "select * from numbers where doc_id in (select doc_id from _scope)")
+        sents = db.fetch_frame(con, "select doc_id, sentence_no, char_start, text from sentences "
+                               "where (doc_id, sentence_no) in (select doc_id, sentence_no from numbers "
+                               "where doc_id in (select doc_id from _scope))")
+    finally:
+        con.unregister("_scope")
+    return nums, sents, chunk
+
+
+def _insert_facts(con: duckdb.DuckDBPyConnection, result: Sequence[pl.DataFrame]) -> None:
+    fact_frame, links = result
+    db.insert_frame(con, "facts", fact_frame)
+    db.insert_frame(con, "fact_mentions", links)
 
 
 FACTS_CHUNK_NUMBERS = 100_000  # number mentions per facts() call (whole stories; memory bound)
+# Per call when facts run in worker processes: every worker holds a chunk's objects, and
+# smaller chunks share the work out more evenly.
+FACTS_CHUNK_NUMBERS_PARALLEL = 40_000
 
 
-def _story_chunks(con: duckdb.DuckDBPyConnection, scope: pl.DataFrame) -> Iterator[pl.DataFrame]:
-    """``scope``'s documents cut into chunks of whole stories of about FACTS_CHUNK_NUMBERS numbers."""
+def _story_chunks(con: duckdb.DuckDBPyConnection, scope: pl.DataFrame, size: int) -> list[pl.DataFrame]:
+    """``scope``'s documents cut into chunks of whole stories of about ``size`` numbers."""
     con.register("_scope_docs", scope.select("doc_id"))
     try:
         counts = db.fetch_frame(con, "select doc_id, count(*)::bigint as n from numbers "
@@ -324,10 +360,10 @@ def _story_chunks(con: duckdb.DuckDBPyConnection, scope: pl.DataFrame) -> Iterat
         con.unregister("_scope_docs")
     per_story = (scope.select("doc_id", "story_id").join(counts, on="doc_id", how="left")
                  .group_by("story_id").agg(pl.col("n").fill_null(0).sum()).sort("story_id")
-                 .with_columns(chunk=(pl.col("n").cum_sum() - pl.col("n")) // FACTS_CHUNK_NUMBERS))
+                 .with_columns(chunk=(pl.col("n").cum_sum() - pl.col("n")) // size))
     chunk_of = scope.join(per_story.select("story_id", "chunk"), on="story_id", how="left")
-    for _key, part in chunk_of.sort("chunk", maintain_order=True).group_by("chunk", maintain_order=True):
-        yield part.drop("chunk")
+    return [part.drop("chunk") for _key, part in
+            chunk_of.sort("chunk", maintain_order=True).group_by("chunk", maintain_order=True)]
 
 
 @task(name="validate_warehouse", cache_policy=NO_CACHE)
@@ -530,7 +566,7 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
             with _timed(times, "load"):
                 con.execute("checkpoint")
             with _timed(times, "derive"):
-                derive_tables(con, db.spill_dir(live), times)
+                derive_tables(con, db.spill_dir(live), times, settings.derive_workers)
         summary.status = "succeeded"
         _record_run(con, summary, started, flow_run_id)
         if quiet:

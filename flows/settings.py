@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     task_runner: Literal["thread", "process", "dask"] = Field(
         "thread", description="Parse stage runner: thread (default), process (one process per worker) or dask.")
     parse_workers: int = Field(2, ge=1, description="Parse processes or threads (process and thread runners).")
+    derive_workers: int = Field(2, ge=1, description="Processes that derive facts, a chunk of whole stories "
+                                                     "each (1: in the run's own process).")
     duckdb_memory_limit: str = Field("256MB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$",
                                      description="DuckDB's buffer pool limit during a run (e.g. 256MB, 1GB); "
                                                  "beyond it DuckDB spills to disk. Counts in the run's memory.")
