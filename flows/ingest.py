@@ -38,7 +38,7 @@ from flows.extract import (
     read_files,
 )
 from flows.settings import PROJECT_ROOT, Settings, get_settings
-from flows.workers import FrameWorkers, WorkerCrashed
+from flows.workers import FrameWorkers, WorkerCrashed, WorkerPool
 from transforms import schema
 from warehouse import db, spill
 
@@ -93,15 +93,30 @@ def _timed(store: dict[str, float], name: str) -> Iterator[None]:
 
 
 @task(name="parse_files", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def parse_files(entries: list[FileEntry], ledger: dict[str, LedgerRow], max_bytes: int) -> tuple[ReadResult, ParsedBatch, dict[str, float]]:
-    """Read one batch of files and parse its records through the per-document stages."""
-    from transforms.pipeline import parse_batch, records_frame
+def parse_files(entries: list[FileEntry], ledger: dict[str, LedgerRow], max_bytes: int,
+                workers: WorkerPool | None = None) -> tuple[ReadResult, ParsedBatch, dict[str, float]]:
+    """Read one batch of files and parse its records through the per-document stages.
+
+    With ``workers`` (thread runner), the parse itself runs in one of the pool's child
+    processes while this thread waits on its pipe: the batches' pure-Python transforms then
+    use every core instead of sharing one under the GIL.
+    """
+    from transforms.pipeline import ParsedBatch, parse_batch, records_frame
 
     times: dict[str, float] = {}
     with _timed(times, "extract"):
         result = read_files(entries, ledger, max_bytes)
-    parsed = parse_batch(records_frame(result.records), timer=lambda name: _timed(times, name))
+        records = records_frame(result.records)
     result.records = []  # parsed now; do not carry the raw text back twice
+    if workers is not None and not records.is_empty():
+        try:
+            with workers.lend() as worker:
+                *frames, seconds = worker.call((records,))
+            times.update(zip(seconds["stage"].to_list(), seconds["seconds"].to_list(), strict=True))
+            return result, ParsedBatch(*frames), times
+        except WorkerCrashed as exc:
+            log.warning("parse worker failed (%s); parsing the batch in the run's process", exc)
+    parsed = parse_batch(records, timer=lambda name: _timed(times, name))
     return result, parsed, times
 
 
@@ -533,13 +548,21 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
         in_flight = workers + 1
         with contextlib.ExitStack() as parse_stage:
             runner = parse_stage.enter_context(task_runner(settings)) if batches else None
+            pool = None
+            if settings.task_runner == "thread" and settings.parse_children and len(batches) > 1:
+                # One child process per parse thread: the threads read files and wait on pipes,
+                # the children parse on every core (one batch alone has nothing to overlap).
+                try:
+                    pool = parse_stage.enter_context(WorkerPool("transforms.pipeline:parse_frames", workers))
+                except WorkerCrashed as exc:
+                    logger.warning("parse workers could not start (%s); parsing in the run's process", exc)
             futures: dict[int, Any] = {}
 
             def submit(i: int) -> None:
                 if runner is not None and i < len(batches):
                     b = batches[i]
                     futures[i] = runner.submit(parse_files, {
-                        "entries": b, "max_bytes": settings.max_file_bytes,
+                        "entries": b, "max_bytes": settings.max_file_bytes, "workers": pool,
                         "ledger": {e.path: ledger[e.path] for e in b if e.path in ledger}})
 
             for i in range(in_flight):

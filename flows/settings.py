@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     task_runner: Literal["thread", "process", "dask"] = Field(
         "thread", description="Parse stage runner: thread (default), process (one process per worker) or dask.")
     parse_workers: int = Field(2, ge=1, description="Parse processes or threads (process and thread runners).")
+    parse_children: bool = Field(True, description="Thread runner, more than one batch: each parse thread hands its "
+                                                   "batch's transforms to a child process of its own, so they use "
+                                                   "every core; false parses in the run's process.")
     derive_workers: int = Field(2, ge=1, description="Processes that derive facts, a chunk of whole stories "
                                                      "each (1: in the run's own process).")
     duckdb_memory_limit: str = Field("256MB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$",

@@ -7,6 +7,7 @@ without an ``if __name__ == "__main__":`` guard, or one read from standard input
 Frames go to the child and back over its pipes as Arrow IPC; the child imports only the
 function's module.
 
+``WorkerPool(target, n)`` lends its workers to threads, a call each (the parse tasks);
 ``FrameWorkers(target, n).map(inputs)`` yields ``target(*frames)`` for each tuple of frames
 of ``inputs``, in the order of ``inputs``, with at most ``2 * n`` inputs taken ahead of the
 results read. An exception in the function is raised in the caller as ``WorkerError`` with
@@ -97,50 +98,121 @@ def serve(target: str) -> None:
         _write_frames(out, result)
 
 
+class FrameWorker:
+    """One child interpreter applying ``target`` ("module:function") to frames, a call at a time."""
+
+    def __init__(self, target: str, python: str | None = None) -> None:
+        env = dict(os.environ)
+        path = [p for p in sys.path if p]  # the caller's imports resolve the same way in the child
+        env["PYTHONPATH"] = os.pathsep.join(path + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        code = f"from flows.workers import serve; serve({target!r})"
+        try:
+            self.proc = subprocess.Popen([python or sys.executable, "-c", code],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        except OSError as exc:
+            raise WorkerCrashed(f"cannot start a worker: {exc}") from exc
+
+    def call(self, frames: Frames) -> Frames:
+        """``target(*frames)`` in the child; WorkerError if it raised, WorkerCrashed if the child is gone."""
+        assert self.proc.stdin is not None
+        assert self.proc.stdout is not None
+        try:
+            _write_frames(self.proc.stdin, frames)
+            return _read_frames(self.proc.stdout)
+        except (EOFError, OSError, ValueError) as exc:  # ValueError: the pipe was closed by close()
+            raise WorkerCrashed(f"worker {self.proc.pid} ended (exit code {self.proc.poll()})") from exc
+
+    def close(self) -> None:
+        """End the child: it finishes its call, if any, and reads the end of its input."""
+        if self.proc.stdin:
+            with contextlib.suppress(OSError):  # a dead worker's pipe
+                self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+class WorkerPool:
+    """``n`` FrameWorkers lent to threads, one call at a time each (``with pool.lend() as w``)."""
+
+    def __init__(self, target: str, n: int, python: str | None = None) -> None:
+        self.target, self.python = target, python
+        self._idle: queue.Queue[FrameWorker] = queue.Queue()
+        self._all: list[FrameWorker] = []
+        try:
+            for _ in range(n):
+                self._all.append(FrameWorker(target, python))
+                self._idle.put(self._all[-1])
+        except WorkerCrashed:
+            self.close()
+            raise
+
+    @contextlib.contextmanager
+    def lend(self) -> Iterator[FrameWorker]:
+        worker = self._idle.get()
+        try:
+            yield worker
+        except WorkerCrashed:
+            # The lent child is gone: a fresh one takes its place for the next caller.
+            worker.close()
+            self._all.remove(worker)
+            worker = FrameWorker(self.target, self.python)
+            self._all.append(worker)
+            raise
+        finally:
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        for worker in self._all:
+            worker.close()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 class FrameWorkers:
-    """``n`` child interpreters applying ``target`` ("module:function") to frames."""
+    """``n`` child interpreters applying ``target`` ("module:function") to a stream of inputs."""
 
     def __init__(self, target: str, n: int, python: str | None = None) -> None:
         self.target = target
         self.n = n
-        self.python = python or sys.executable
-
-    def _start(self) -> subprocess.Popen[bytes]:
-        env = dict(os.environ)
-        path = [p for p in sys.path if p]  # the caller's imports resolve the same way in the child
-        env["PYTHONPATH"] = os.pathsep.join(path + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-        code = f"from flows.workers import serve; serve({self.target!r})"
-        try:
-            return subprocess.Popen([self.python, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-        except OSError as exc:
-            raise WorkerCrashed(f"cannot start a worker: {exc}") from exc
+        self.python = python
 
     def map(self, inputs: Iterable[Frames]) -> Iterator[Frames]:
         """``target(*frames)`` for each input, in order (see the module's docstring)."""
         todo: queue.Queue[tuple[int, Frames] | None] = queue.Queue()
         done: dict[int, tuple[bool, Any]] = {}
         ready = threading.Condition()
-        procs = [self._start() for _ in range(self.n)]
+        workers: list[FrameWorker] = []
+        for _ in range(self.n):
+            try:
+                workers.append(FrameWorker(self.target, self.python))
+            except WorkerCrashed:
+                for w in workers:
+                    w.close()
+                raise
 
-        def feed(proc: subprocess.Popen[bytes]) -> None:
-            assert proc.stdin is not None
-            assert proc.stdout is not None
+        def feed(worker: FrameWorker) -> None:
             while (item := todo.get()) is not None:
                 i, frames = item
                 try:
-                    _write_frames(proc.stdin, frames)
-                    answer: tuple[bool, Any] = (True, _read_frames(proc.stdout))
-                except WorkerError as exc:
+                    answer: tuple[bool, Any] = (True, worker.call(frames))
+                except (WorkerError, WorkerCrashed) as exc:
                     answer = (False, exc)
-                except (EOFError, OSError, ValueError):  # ValueError: the pipe was closed by the caller
-                    answer = (False, WorkerCrashed(f"worker {proc.pid} ended (exit code {proc.poll()})"))
                 with ready:
                     done[i] = answer
                     ready.notify_all()
                 if isinstance(answer[1], WorkerCrashed):
                     return
 
-        threads = [threading.Thread(target=feed, args=(p,), daemon=True) for p in procs]
+        threads = [threading.Thread(target=feed, args=(w,), daemon=True) for w in workers]
         for t in threads:
             t.start()
         try:
@@ -175,15 +247,5 @@ class FrameWorkers:
                     break
             for _ in threads:
                 todo.put(None)
-            for p in procs:
-                if p.stdin:
-                    with contextlib.suppress(OSError):  # a dead worker's pipe
-                        p.stdin.close()
-            for p in procs:
-                try:
-                    p.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
-                if p.stdout:
-                    p.stdout.close()
+            for w in workers:
+                w.close()

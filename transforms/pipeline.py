@@ -8,6 +8,7 @@ and ``transforms.facts``.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -67,3 +68,21 @@ def parse_batch(records: pl.DataFrame, timer: Timer = _no_timer) -> ParsedBatch:
     with timer("numbers"):
         nums = numbers(sents)
     return ParsedBatch(docs, sents, qs, nums)
+
+
+def parse_frames(records: pl.DataFrame) -> tuple[pl.DataFrame, ...]:
+    """``parse_batch`` for a worker process: its four frames, then the stage seconds as a frame."""
+    seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def timer(name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - t0
+
+    parsed = parse_batch(records, timer)
+    times = pl.DataFrame({"stage": list(seconds), "seconds": list(seconds.values())},
+                         schema={"stage": pl.String, "seconds": pl.Float64})
+    return parsed.documents, parsed.sentences, parsed.quotes, parsed.numbers, times
