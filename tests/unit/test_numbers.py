@@ -306,6 +306,24 @@ def test_numbers_text_holding_the_mark_character() -> None:
     assert out["unit_group"].to_list()[0] == "troops"
 
 
+def test_numbers_offsets_hold_around_marks_and_repeats() -> None:
+    """The starts of all texts come from one running sum: a text holding the mark (anywhere,
+    even last) or repeated in another document does not shift the offsets of the others."""
+    texts = ["Then 3 more.", "12 soldiers left.\x00", "\x00 Odd: 7 boats, 4 cars", "No figures.",
+             "Then 3 more.", "About 40 km away \x00 on May 5.", "\x00", "Some 2,500 people fled."]
+    frame = pl.DataFrame({
+        "doc_id": [f"d{i % 3}" for i in range(len(texts))], "sentence_no": list(range(len(texts))),
+        "char_start": [0] * len(texts), "text": texts, "role": ["body"] * len(texts),
+    })
+    out = numbers(frame)
+    expected = sorted(
+        (f"d{i % 3}", i, m.start, m.surface) for i, t in enumerate(texts) for m in find_numbers(t)
+    )
+    assert len(expected) == 8
+    got = zip(out["doc_id"], out["sentence_no"], out["char_start"], out["surface"], strict=True)
+    assert list(got) == expected
+
+
 def test_numbers_agrees_with_find_numbers() -> None:
     """The Polars (Rust regex) candidate scan finds what the Python scan finds."""
     rows = _spec()
