@@ -65,11 +65,9 @@ class Quote(NamedTuple):
 
 _VERB_FORMS = verb_forms()
 _TELL_FORMS = frozenset(f for f in _VERB_FORMS if f.startswith(("told", "tell")))
-_DOUBLE_MARK_RE = re.compile(
-    "[" + re.escape(W.DOUBLE_OPEN + W.DOUBLE_CLOSE + W.DOUBLE_EITHER) + "]"
-)
+_DOUBLE_MARKS = W.DOUBLE_OPEN + W.DOUBLE_CLOSE + W.DOUBLE_EITHER
 _SINGLE_MARKS = "[" + re.escape(W.SINGLE_OPEN + W.SINGLE_EITHER) + "]"
-# The mark first, so that the engine jumps from mark to mark; then the character before it.
+# Tried at each single mark (found by ``_positions``): the character before it, the letter after.
 _SINGLE_OPENER_RE = re.compile(
     _SINGLE_MARKS + "(?<=[" + re.escape(W.OPENING_CONTEXT) + "]" + _SINGLE_MARKS + r")(?=[^\W\d_])"
 )
@@ -142,6 +140,30 @@ _VERB_START_RE = re.compile(
     r"(?<![\w'’-])(?:" + _trie_pattern(list(_VERB_FIRST))
     + r"|(?ai:" + _trie_pattern(list(_SOURCE_FIRST)) + r"))(?![\w'’-])"
 )
+
+
+def _first_letter_pattern(exact: Sequence[str], any_case: Sequence[str]) -> str:
+    """The words of ``exact`` as written and those of ``any_case`` in any ASCII case, one
+    branch per first letter (a literal: the engine passes over the other letters' branches
+    at once, the any-case ones included)."""
+    alts = []
+    for ch in sorted({w[0] for w in exact} | {c for w in any_case for c in (w[0].lower(), w[0].upper())}):
+        parts = [_trie_pattern([w[1:] for w in exact if w[0] == ch])]
+        folded = _trie_pattern([w[1:] for w in any_case if w[0].lower() == ch.lower()])
+        if folded:
+            parts.append("(?ai:" + folded + ")")
+        alts.append(re.escape(ch) + "(?:" + "|".join(p for p in parts if p) + ")")
+    return "(?:" + "|".join(alts) + ")"
+
+
+# The same words (group 1) found from the character before them: a pattern that starts with
+# a character set lets the engine skip from one break (space, punctuation) to the next
+# instead of trying every position inside words. The set leaves out only ASCII word
+# characters (a cheap test): a match after another letter ("é") is dropped by the caller.
+# The words are ASCII letters, so a match is a whole word either way.
+_VERB_AFTER_BREAK_RE = re.compile(
+    r"[^a-zA-Z0-9_'’-](" + _first_letter_pattern(list(_VERB_FIRST), list(_SOURCE_FIRST)) + r")(?![\w'’-])"
+)
 _WORD_RE = re.compile(r"[^\W\d_][\w.'’-]*|\d[\w.,]*")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _MASK = "#"
@@ -165,7 +187,8 @@ _VERB_LEFT_OK = (
     W.PERSON_PRONOUNS | W.THING_PRONOUNS | W.SHARED_SUBJECT_LINKS | frozenset(VERB_ADVERBS)
 )
 _PHRASE_SPLIT_RE = re.compile(r"[\n,;:()\[\]\"“”‘’—–]|[.!?](?=\s)")
-_TERMINATOR_RE = re.compile(r"[.!?…]+(?=\s)")
+_TERMINATORS = ".!?…"
+_TERMINATOR_RE = re.compile(r"[.!?…]+(?=\s)")  # what ``_terminators`` finds
 TITLE_MAX_WORDS = 10  # longer Title Case spans are headlines quoted in full: kept
 SCARE_QUOTE_WORDS = 2
 RECENT_PERSON_CHARS = 400  # how far back "he said" looks for a named person nobody quoted  # quotes of this many words or fewer are partial wherever they stand
@@ -176,6 +199,7 @@ _SPELLING_IN_TEXT = [
 ]
 _SPACES_RE = re.compile(r"\s+")
 _DATELINE_DASH_RE = re.compile(r"\s(?:—|–|--|-)\s")
+_PRONOUNS = W.PERSON_PRONOUNS | W.THING_PRONOUNS
 _AUX_RE = {a: re.compile(r"(?<![\w'’-])" + re.escape(a) + r"(?![\w'’-])") for a in W.AUXILIARIES}
 _WHO_RE = re.compile(r"(?:,\s*)?\bwho(?:\s+\w+ly)?\s*$")
 _AFTER_CUT_RE = re.compile(r"(?<=[^A-Z][a-z])[.!?](?:\s|$)|[;#\n]")
@@ -232,8 +256,7 @@ def _double_spans(text: str, line_ends: list[int]) -> list[tuple[int, int]]:
         stack.clear()
         inner.clear()
 
-    for m in _DOUBLE_MARK_RE.finditer(text):
-        i = m.start()
+    for i in _positions(text, _DOUBLE_MARKS):
         ch = text[i]
         here = _line_of(line_ends, i)
         if here != line:
@@ -256,6 +279,19 @@ def _double_spans(text: str, line_ends: list[int]) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def _positions(text: str, chars: str) -> list[int]:
+    """Offsets of the characters ``chars`` in ``text``, ascending: one C-level search per
+    character (marks are few; a regex over a character class tests every position)."""
+    out: list[int] = []
+    for ch in chars:
+        i = text.find(ch)
+        while i >= 0:
+            out.append(i)
+            i = text.find(ch, i + 1)
+    out.sort()
+    return out
+
+
 def _next_line_reopens(text: str, end: int) -> bool:
     j = end
     while j < len(text) and text[j].isspace():
@@ -274,7 +310,9 @@ def _single_spans(
     taken = -1
     # Only marks after an opening context and before a letter (apostrophes inside words,
     # the bulk of these marks, are skipped by the pattern).
-    openers = [m.start() for m in _SINGLE_OPENER_RE.finditer(text)]
+    openers = [
+        i for i in _positions(text, W.SINGLE_OPEN + W.SINGLE_EITHER) if _SINGLE_OPENER_RE.match(text, i)
+    ]
     if _SINGLE_OPENER_AT_START_RE.match(text):
         openers.insert(0, 0)
     for i in openers:
@@ -291,19 +329,29 @@ def _single_spans(
     return spans
 
 
+def _single_closers(opener: str) -> str:
+    return W.SINGLE_CLOSE + W.SINGLE_EITHER if opener in W.SINGLE_OPEN else W.SINGLE_EITHER
+
+
+# What ``_find_single_close`` stops at (a closer or a double mark), by opener: the engine
+# jumps to them instead of a loop over every character of the line.
+_SINGLE_STOP_RE = {
+    o: re.compile("[" + re.escape(_single_closers(o) + _DOUBLE_MARKS) + "]")
+    for o in W.SINGLE_OPEN + W.SINGLE_EITHER
+}
+
+
 def _find_single_close(text: str, j: int, line_end: int, opener: str) -> int | None:
-    closers = W.SINGLE_CLOSE + W.SINGLE_EITHER if opener in W.SINGLE_OPEN else W.SINGLE_EITHER
-    while j < line_end:
-        ch = text[j]
-        if ch in closers:
-            nxt = text[j + 1] if j + 1 < len(text) else " "
-            prev = text[j - 1]
-            # "troops’ morale" style possessives close too; accept, the span stays short.
-            if not prev.isspace() and not nxt.isalnum():
-                return j
-        elif ch in W.DOUBLE_OPEN + W.DOUBLE_CLOSE + W.DOUBLE_EITHER:
-            return None
-        j += 1
+    closers = _single_closers(opener)
+    for m in _SINGLE_STOP_RE[opener].finditer(text, j, line_end):
+        j = m.start()
+        if text[j] not in closers:
+            return None  # a double mark
+        nxt = text[j + 1] if j + 1 < len(text) else " "
+        prev = text[j - 1]
+        # "troops’ morale" style possessives close too; accept, the span stays short.
+        if not prev.isspace() and not nxt.isalnum():
+            return j
     return None
 
 
@@ -340,13 +388,19 @@ def _is_cap(w: str) -> bool:
 
 def _clean(s: str) -> str:
     s = s.strip(" \t\n,;:–—-'\"“”‘’")
-    s = _SPACES_RE.sub(" ", s)
+    if "  " in s or not s.isprintable():  # else every space is a single " ": nothing to do
+        s = _SPACES_RE.sub(" ", s)
     return s.rstrip(".") if not s.endswith((" Jr.", " Sr.")) else s
 
 
+# Phrases recur within and across documents ("he", "the spokesman", a name and its
+# title): the parses of the recent ones are kept.
+@functools.lru_cache(maxsize=4096)
 def _np(chunk: str) -> _Raw | None:
     """Parse a speaker phrase (no commas) into name/description, pronoun or plain phrase."""
-    chunk = _clean(_DATELINE_DASH_RE.split(chunk)[-1])  # drop a dateline "NEW YORK — "
+    if "-" in chunk or "—" in chunk or "–" in chunk:
+        chunk = _DATELINE_DASH_RE.split(chunk)[-1]  # drop a dateline "NEW YORK — "
+    chunk = _clean(chunk)
     words = _words(chunk)
     while len(words) > 1 and words[0].lower() in W.CLAUSE_OPENERS and words[0].lower() not in W.DETERMINERS:
         chunk = chunk[chunk.find(words[0]) + len(words[0]):].strip(" ,")
@@ -354,10 +408,11 @@ def _np(chunk: str) -> _Raw | None:
     if not words or len(words) > 14:
         return None
     first = words[0].lower()
-    if len(words) == 1 and first in W.PERSON_PRONOUNS | W.THING_PRONOUNS:
+    if len(words) == 1 and first in _PRONOUNS:
         return _Raw(first, None, "pronoun")
-    aux = next((w for w in words[1:] if w.lower() in W.AUXILIARIES), None)
-    if aux is not None:
+    for aux in itertools.islice(words, 1, None):
+        if aux.lower() not in W.AUXILIARIES:
+            continue
         # "The terrorist group did not name ... but claimed": the subject ends at the verb.
         cut = _AUX_RE[aux.lower()].search(chunk) if aux == aux.lower() else re.search(
             r"(?<![\w'’-])" + re.escape(aux) + r"(?![\w'’-])", chunk
@@ -626,17 +681,19 @@ def _is_plural_noun(masked: str, ws: int, we: int) -> bool:
     return False
 
 
-def _verb_starts(masked: str) -> list[re.Match[str]]:
-    """``_VERB_START_RE`` matches of the masked text, the masked quotes skipped: a mark is
-    no word character, so each stretch between two masks is scanned on its own."""
-    out: list[re.Match[str]] = []
+def _verb_starts(masked: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the ``_VERB_START_RE`` matches of the masked text, the masked
+    quotes skipped: a mark is no word character, so each stretch between two masks is
+    scanned on its own, from the mark before it (the break ``_VERB_AFTER_BREAK_RE`` needs)."""
+    first = _VERB_START_RE.match(masked)
+    out = [(0, first.end(), first.group())] if first else []
     pos = 0
     while True:
         j = masked.find(_MASK + _MASK, pos)
+        found = _VERB_AFTER_BREAK_RE.finditer(masked, max(pos - 1, 0), len(masked) if j < 0 else j)
+        out.extend((m.start(1), m.end(1), m.group(1)) for m in found if not masked[m.start()].isalnum())
         if j < 0:
-            out.extend(_VERB_START_RE.finditer(masked, pos))
             return out
-        out.extend(_VERB_START_RE.finditer(masked, pos, j))
         pos = _MASK_RUN_RE.match(masked, j).end()  # type: ignore[union-attr]
 
 
@@ -649,9 +706,7 @@ def _all_verbs(masked: str) -> tuple[list[int], list[int], list[_Verb]]:
     adverbs before them ("also said"), word by word around the hit.
     """
     out: list[_Verb] = []
-    for m in _verb_starts(masked):
-        ws, we = m.span()
-        w = m.group()
+    for ws, we, w in _verb_starts(masked):
         found = None
         for entry in _VERB_PHRASES.get(w) or _SOURCE_PHRASES_BY_FIRST[w.lower()]:
             pos = we
@@ -690,16 +745,25 @@ def _attribution(
     else:
         order = [("a", v) for v in after] + [("b", v) for v in reversed(before)]
     # "according to X" / "citing X" names the source outright.
-    order = sorted(order, key=lambda o: o[1].verb.lower() not in _SOURCE_SET)
+    if len(order) > 1:
+        order.sort(key=_is_not_source)
     for side, v in order[:3]:
         raw = _verb_subject(masked, lo, hi, v, side, q_close)
         if raw is not None:
             return raw
     line_end = masked.find("\n", q_close)
-    dash = _DASH_CREDIT_RE.match(masked, q_close + 1, len(masked) if line_end < 0 else line_end)
+    line_end = len(masked) if line_end < 0 else line_end
+    tail = masked[q_close + 1:line_end]
+    if "-" not in tail and "–" not in tail and "—" not in tail:
+        return None  # no dash: no credit
+    dash = _DASH_CREDIT_RE.match(masked, q_close + 1, line_end)
     if dash:
         return _np(dash.group(1))  # headline style: "... ‘quote’ – John Pilger"
     return None
+
+
+def _is_not_source(order: tuple[str, _Verb]) -> bool:
+    return order[1].verb.lower() not in _SOURCE_SET
 
 
 def _clause_subject(clause: str) -> str:
@@ -1110,7 +1174,7 @@ def _find_quotes(
             s += 1
         while e > s and (text[e - 1].isspace() or text[e - 1] == ","):
             e -= 1  # the comma before a closing mark is the writer's punctuation
-        if s < e and _LETTER_RE.search(text, s, e) and not _is_title(text[s:e]):
+        if s < e and _LETTER_RE.search(text, s, e) and not _is_title(text, s, e):
             items.append((o, c, s, e))
     if not items:
         return []
@@ -1161,7 +1225,14 @@ def _find_quotes(
             raws.append(_attribution(masked, a_lo, a_hi, o, c, False, _ends_open(text, masked, s, _e, c)))
 
     ctx = _Context(text)
-    reported = _reported_speakers(masked, line_ends, items)
+    # Reported speakers change only what a pronoun or a plain phrase resolves to (a name
+    # resolves from the text alone): verbs after the last quote with such a phrase are not
+    # read ("A.""B," he added: quote A takes B's phrase, and A comes first).
+    last = max(
+        (o for (o, *_), raw in zip(items, raws, strict=True) if raw is not None and raw.kind != "name"),
+        default=-1,
+    )
+    reported = _reported_speakers(masked, line_ends, last) if last >= 0 else []
     r = 0
     out: list[Quote] = []
     prev_speaker: tuple[str | None, str | None] = (None, None)
@@ -1202,12 +1273,12 @@ def _masked_end(text: str, line_ends: list[int], last_close: int) -> int:
 
 
 def _reported_speakers(
-    masked: str, line_ends: list[int], items: list[tuple[int, int, int, int]]
+    masked: str, line_ends: list[int], until: int
 ) -> list[tuple[int, _Raw]]:
-    """Named subjects of speech verbs outside quotes, with the verb's position."""
+    """Named subjects of speech verbs outside quotes ending by ``until`` (a quote's opening
+    mark: no verb runs across it), with the verb's position."""
     out: list[tuple[int, _Raw]] = []
-    # Only verbs before the last quote can inform a quote's speaker.
-    for v in _verbs(masked, 0, items[-1][0] if items else 0):
+    for v in _verbs(masked, 0, until):
         if v.verb in _SOURCE_SET:
             continue
         line = _line_of(line_ends, v.start)
@@ -1238,8 +1309,21 @@ def _terminators(masked: str) -> _Terminators:
     lies before hi, which is what a scan bounded to the window would find: windows start at
     a line start, a quote's closing mark or the end of a word, never inside a run.
     """
-    spans = [m.span() for m in _TERMINATOR_RE.finditer(masked)]
-    return _Terminators([s for s, _ in spans], [e for _, e in spans], {})
+    starts: list[int] = []
+    ends: list[int] = []
+    # The ``_TERMINATOR_RE`` matches: the whole runs of terminators followed by a space,
+    # from the few terminator characters (C-level searches) instead of a scan of every
+    # position.
+    n = len(masked)
+    start = prev = -2
+    for i in _positions(masked, _TERMINATORS):
+        if i != prev + 1:
+            start = i
+        prev = i
+        if i + 1 < n and masked[i + 1].isspace():
+            starts.append(start)
+            ends.append(i + 1)
+    return _Terminators(starts, ends, {})
 
 
 def _terminator_ends_sentence(masked: str, t: _Terminators, k: int) -> bool:
@@ -1311,10 +1395,12 @@ def _ends_open(text: str, masked: str, s: int, e: int, c: int) -> bool:
     return after[:1] in (",", "—", "–") or bool(_LOWER_START_RE.match(after))
 
 
-def _is_title(quoted: str) -> bool:
-    """A title or name in quotation marks ("Turn Up the Shatner", "Kill Bill"): not speech."""
+def _is_title(text: str, start: int, end: int) -> bool:
+    """A title or name in quotation marks ("Turn Up the Shatner", "Kill Bill") at
+    text[start:end]: not speech."""
     n_words = n_content = 0
-    for m in _WORD_RE.finditer(quoted):  # stops at the first word that rules it out
+    # The words of the slice (``_WORD_RE`` looks neither behind nor ahead).
+    for m in _WORD_RE.finditer(text, start, end):  # stops at the first word that rules it out
         n_words += 1
         if n_words > TITLE_MAX_WORDS:
             return False
@@ -1378,7 +1464,7 @@ def quotes(documents: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     columns: list[list[object]] = [[] for _ in range(10)]
     (quote_id, doc_ids, sentence_no, char_start, char_end, quoted, speaker, description,
      is_partial, group) = columns
-    for doc_id, text in candidates.iter_rows():
+    for doc_id, text in zip(*(candidates.get_column(c).to_list() for c in ("doc_id", "text")), strict=True):
         for n, q in enumerate(_find_quotes(text, (), index.get(doc_id, no_starts))):
             quote_id.append(f"{doc_id}:{n:04d}")
             doc_ids.append(doc_id)
@@ -1401,7 +1487,7 @@ def _sentence_starts(sentences: pl.DataFrame) -> dict[str, list[int]]:
     if sentences.is_empty():
         return {}
     grouped = sentences.group_by("doc_id").agg(pl.col("char_start").sort())
-    return dict(grouped.iter_rows())
+    return dict(zip(*(grouped.get_column(c).to_list() for c in ("doc_id", "char_start")), strict=True))
 
 
 # --------------------------------------------------------------------------------------

@@ -398,6 +398,28 @@ def test_prev_word_matches_word_list(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*"ab sé_5.\n,(#'’-“", "##", "said", "Said", "according", "ACCORDING", "CiTiNg", "to"]),
+        max_size=25,
+    ).map("".join)
+)
+def test_verb_starts_match_word_pattern(text: str) -> None:
+    # Scanned from the break before each word, masked quotes ("##") skipped.
+    expected = [(m.start(), m.end(), m.group()) for m in Q._VERB_START_RE.finditer(text)]
+    assert Q._verb_starts(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HELPER_TEXT)
+def test_terminators_match_pattern(text: str) -> None:
+    Q._terminators.cache_clear()
+    runs = Q._terminators(text)
+    expected = [m.span() for m in Q._TERMINATOR_RE.finditer(text)]
+    assert list(zip(runs.starts, runs.ends, strict=True)) == expected
+
+
+@settings(max_examples=300, deadline=None)
 @given(_HELPER_TEXT, st.integers(min_value=0, max_value=60), st.integers(min_value=0, max_value=60))
 def test_left_boundary_matches_pattern(text: str, lo: int, pos: int) -> None:
     lo, pos = sorted((min(lo, len(text)), min(pos, len(text))))
