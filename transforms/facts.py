@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from itertools import accumulate, chain, pairwise
+from itertools import chain, pairwise
 from operator import itemgetter
 from typing import Any, cast
 
@@ -90,6 +90,7 @@ _MAX_RATIO = 2.0
 _NEAR_VALUE_SHARE = 0.05
 # An outlier published further than this from every consensus report is not a conflict.
 _REPORT_WINDOW = timedelta(days=7)
+_WINDOW_US = _REPORT_WINDOW // timedelta(microseconds=1)  # the same, for _Mention.ts
 # A proper noun in at least this share of a story's documents is the story's own (not an anchor).
 _UBIQUITOUS_SHARE = 0.5
 # Stories with at least this many mentions compare them by similarity key (a speed choice only).
@@ -123,12 +124,13 @@ class _Mention:
     prev_id: str | None = None  # the mention before it in the same sentence
     head: str | None = None  # what is counted, as written ("missiles", "documents"); None if unknown
     key: int = -1  # in its story: equal only for mentions _similar_apart cannot tell apart
+    ts: int | None = None  # published_at in microseconds since the epoch: time windows in ints
     # Computed once (see _band, _unit_factor): they read fields that never change.
     band: tuple[float, float] | None = field(default=None, init=False, repr=False, compare=False)
     factor: float | None = field(default=None, init=False, repr=False, compare=False)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _unit_tokens(unit: str | None) -> frozenset[str]:
     return frozenset(w.lower() for w in _WORD.findall(unit or ""))
 
@@ -140,7 +142,10 @@ def _unit_words(unit: str) -> tuple[str, ...]:
 
 _PHRASE_PADDED = tuple((m, f" {m} ") for m in PHRASE_MARKERS)
 _CLAUSE_PADDED = tuple((m, f" {m} ") for m in CLAUSE_MARKERS)
+_PHRASE_KEYS = frozenset(max(m.split(), key=len) for m in PHRASE_MARKERS)
+_CLAUSE_KEYS = frozenset(max(m.split(), key=len) for m in CLAUSE_MARKERS)
 _NONE = frozenset([None])
+_GROUP, _START, _END, _SPAN = re.Match.group, re.Match.start, re.Match.end, re.Match.span
 
 
 class _Sentence:
@@ -151,21 +156,25 @@ class _Sentence:
     __slots__ = ("_years", "anchor", "cuts", "ends", "lower", "names", "paren", "starts", "term", "text", "words")
 
     def __init__(self, text: str) -> None:
-        # Word spans from the separators between words, and lower case in one call (words are
-        # ASCII letters and apostrophes, dots, hyphens: lowering keeps them apart).
-        words = _WORD.findall(text)
-        bounds = list(accumulate(map(len, chain.from_iterable(zip(_WORD.split(text), words, strict=False)))))
+        # Words and their spans in one pass, and lower case in one call (words are ASCII
+        # letters and apostrophes, dots, hyphens: lowering keeps them apart).
+        found = list(_WORD.finditer(text))
+        words = list(map(_GROUP, found))
         self.text = text
-        self.starts: list[int] = bounds[0::2]
-        self.ends: list[int] = bounds[1::2]
+        self.starts: list[int] = list(map(_START, found))
+        self.ends: list[int] = list(map(_END, found))
         self.words: list[str] = words
         self.lower: list[str] = "\x00".join(words).lower().split("\x00") if words else []
-        self.cuts = [m.span() for m in _CLAUSE_END.finditer(text)]
+        self.cuts = list(map(_SPAN, _CLAUSE_END.finditer(text)))
         self.anchor: tuple[str | None, ...]
         self.term: tuple[str | None, ...]
         names: tuple[str | None, ...]
-        self.anchor, self.term, names = zip(*map(_word_terms, words), strict=True) if words else ((), (), ())
-        self.names: frozenset[str] = frozenset(n for n in names if n is not None)
+        try:
+            terms = list(map(_TERMS.__getitem__, words))
+        except KeyError:
+            terms = list(map(_word_terms, words))
+        self.anchor, self.term, names = zip(*terms, strict=True) if words else ((), (), ())
+        self.names: frozenset[str] = cast(frozenset[str], frozenset(names) - _NONE)
         self.paren = "(" in text
         self._years: list[str] | None = None
 
@@ -183,9 +192,22 @@ def _sentence(text: str) -> _Sentence:
     return _Sentence(text)
 
 
-@lru_cache(maxsize=65536)
+# _word_terms of the words seen: a plain dict is read faster than an lru_cache, word by word.
+_TERMS: dict[str, tuple[str | None, str | None, str | None]] = {}
+_TERMS_SIZE = 65_536  # emptied when this large: the bound of the lru_cache it replaces
+
+
 def _word_terms(w: str) -> tuple[str | None, str | None, str | None]:
     """A word's anchor (an uncommon-looking proper noun), context word and proper noun, or None."""
+    found = _TERMS.get(w)
+    if found is None:
+        if len(_TERMS) >= _TERMS_SIZE:
+            _TERMS.clear()
+        found = _TERMS[w] = _read_word(w)
+    return found
+
+
+def _read_word(w: str) -> tuple[str | None, str | None, str | None]:
     lw = w.lower()
     anchor = (_POSSESSIVE.sub("", w) if w[0].isupper() and w not in NON_ANCHORS and w not in SUBJECT_MODIFIERS
               and lw not in STOPWORDS and lw not in MONTHS and len(w) > 2 else None)
@@ -200,17 +222,25 @@ def _marker(s: _Sentence, b0: int, i_before: int, i_after: int, a1: int, p1: int
     the clause before the mention, i_after:a1 the clause after it, i_after:p1 its phrase."""
     lower = s.lower
     a12 = min(a1, i_after + 12)
-    before2 = lower[max(b0, i_before - 2):i_before]
-    phrase = " " + " ".join(before2 + lower[i_after:min(p1, i_after + 3)]) + " "
-    found = next((m for m, padded in _PHRASE_PADDED if padded in phrase), None)
-    clause = " " + " ".join(lower[max(b0, i_before - 4):i_before] + lower[i_after:a12]) + " "
-    found = found or next((m for m, padded in _CLAUSE_PADDED if padded in clause), None)
+    # A marker's words are among the words read (its longest one is tested first, as a set).
+    found = None
+    near = lower[max(b0, i_before - 2):i_before] + lower[i_after:min(p1, i_after + 3)]
+    if not _PHRASE_KEYS.isdisjoint(near):
+        phrase = " " + " ".join(near) + " "
+        found = next((m for m, padded in _PHRASE_PADDED if padded in phrase), None)
+    if found is None:
+        near = lower[max(b0, i_before - 4):i_before] + lower[i_after:a12]
+        if not _CLAUSE_KEYS.isdisjoint(near):
+            clause = " " + " ".join(near) + " "
+            found = next((m for m, padded in _CLAUSE_PADDED if padded in clause), None)
     if found or when is None:
         return found
     for y in s.years:
         if int(y) != when[0]:
             return f"in {y}"
     lowered = lower[max(b0, i_before - 6):i_before] + lower[i_after:a12]
+    if MONTHS.keys().isdisjoint(lowered):
+        return None
     for prev, w in pairwise(lowered):
         if w in MONTHS and prev in ("in", "on", "since") and MONTHS[w] != when[1]:
             return f"in {w.title()}"
@@ -405,7 +435,7 @@ def _most_common(items: Iterable[str | None]) -> str | None:
     return max(counts.items(), key=itemgetter(1))[0] if counts else None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _written(unit: str | None) -> str:
     """The unit as written, without verbs and fillers ("hundreds more injured" -> "")."""
     return " ".join(w for w in (unit or "").split() if w.lower() not in PREDICATES and w.lower() not in STOPWORDS)
@@ -465,18 +495,24 @@ def _facts(numbers: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFra
         .join(documents.select("doc_id", "story_id", "published_at", "duplicate_of"), on="doc_id")
         .filter(pl.col("story_id").is_not_null())
         .sort("doc_id", "char_start")
+        .with_columns(ts=pl.col("published_at").dt.epoch("us"))
     )
     by_story: dict[str, list[_Mention]] = defaultdict(list)
     prev: _Mention | None = None
-    for r in joined.iter_rows(named=True):
-        m = _mention(r)
+    # Column lists, zipped: a row at a time as dicts costs more than reading the mentions.
+    columns = [joined[c].to_list() for c in _MENTION_COLUMNS]
+    for row in zip(*columns, strict=True):
+        m = _mention(*row)
         if m is not None:
             if prev is not None and prev.sentence_key == m.sentence_key:
                 m.prev_id = prev.number_id
-            by_story[r["story_id"]].append(m)
+            by_story[row[-1]].append(m)
             prev = m
-    fact_rows: list[dict[str, Any]] = []
-    link_rows: list[dict[str, str]] = []
+    # The rows' columns, as lists (one frame built from them, not from a dict per row).
+    fact_rows: dict[str, list[Any]] = {c: [] for c in _FACT_COLUMNS}
+    fact_ids = fact_rows["fact_id"]
+    number_ids: list[str] = []
+    add = [fact_rows[c].append for c in _FACT_COLUMNS]
     for story_id, ms in by_story.items():
         for part in _story_facts(ms):
             key = (story_id, part[0].kind, part[0].dim, part[0].predicate, part[0].marker,
@@ -487,36 +523,50 @@ def _facts(numbers: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFra
             unit = _most_common(m.unit for m in part) if part[0].kind in ("measure", "duration") else None
             back = _dimension(part[0].kind, unit)[1] if unit else 1.0
             lo, hi, best = lo / back, hi / back, None if best is None else best / back
-            fact_rows.append({
-                "fact_id": fact_id, "story_id": story_id, "label": _label(part),
-                "unit_group": part[0].unit or part[0].dim, "kind": part[0].kind, "n_mentions": len(part),
-                "n_documents": len({m.doc_id for m in part}), "n_sources": len({m.source for m in part}),
-                "low": _finite(lo), "high": _finite(hi), "value": best, "status": status,
-            })
-            link_rows.extend({"fact_id": fact_id, "number_id": m.number_id} for m in part)
-    if not fact_rows:
+            row = (fact_id, story_id, _label(part), part[0].unit or part[0].dim, part[0].kind, len(part),
+                   len({m.doc_id for m in part}), len({m.source for m in part}),
+                   _finite(lo), _finite(hi), best, status)
+            for append, value in zip(add, row, strict=True):
+                append(value)
+            number_ids.extend(m.number_id for m in part)
+    if not fact_ids:
         return schema.empty("facts"), schema.empty("fact_mentions")
+    links = {"fact_id": [f for f, n in zip(fact_ids, fact_rows["n_mentions"], strict=True) for _ in range(n)],
+             "number_id": number_ids}
     return (schema.conform(pl.DataFrame(fact_rows), "facts"),
-            schema.conform(pl.DataFrame(link_rows), "fact_mentions"))
+            schema.conform(pl.DataFrame(links), "fact_mentions"))
 
 
-def _mention(r: dict[str, Any]) -> _Mention | None:
-    sentence, start, end = r["s_text"], r["char_start"] - r["s_start"], r["char_end"] - r["s_start"]
+_FACT_COLUMNS = ("fact_id", "story_id", "label", "unit_group", "kind", "n_mentions", "n_documents", "n_sources",
+                 "low", "high", "value", "status")
+
+
+# What _mention reads of a joined row, in its argument order (story_id last).
+_MENTION_COLUMNS = ("number_id", "doc_id", "sentence_no", "char_start", "char_end", "s_start", "s_text",
+                    "value", "low", "high", "qualifier", "kind", "unit", "unit_group",
+                    "published_at", "ts", "duplicate_of", "story_id")
+
+
+def _mention(number_id: str, doc_id: str, sentence_no: int, char_start: int, char_end: int, s_start: int,
+             sentence: str, value: float | None, low: float | None, high: float | None, qualifier: str,
+             kind: str, unit: str | None, unit_group: str | None, published_at: datetime | None,
+             ts: int | None, duplicate_of: str | None, _story_id: str) -> _Mention | None:
+    start, end = char_start - s_start, char_end - s_start
     if not (0 <= start <= end <= len(sentence)):
         return None
-    dim, factor = _dimension(r["kind"], r["unit_group"])
-    if r["kind"] == "duration" and dim is None:
+    dim, factor = _dimension(kind, unit_group)
+    if kind == "duration" and dim is None:
         return None
     s = _sentence(sentence)
     pred, pred_word, marker, mods, anchors, words, place, paren, mod_words = _parse(
-        s, start, end, r["unit"], r["kind"], _when(r["published_at"]))
+        s, start, end, unit, kind, _when(published_at))
     return _Mention(
-        r["number_id"], r["doc_id"], r["duplicate_of"] or r["doc_id"], r["published_at"],
-        _scale(r["low"], factor), _scale(r["high"], factor), _scale(r["value"], factor),
-        r["qualifier"], r["kind"], dim, r["unit_group"] if r["kind"] in ("measure", "duration") else r["unit"],
+        number_id, doc_id, duplicate_of or doc_id, published_at,
+        _scale(low, factor), _scale(high, factor), _scale(value, factor),
+        qualifier, kind, dim, unit_group if kind in ("measure", "duration") else unit,
         pred, pred_word, marker, mods, anchors, words, place,
-        sentence_key=(r["doc_id"], r["sentence_no"]), paren=paren, names=s.names,
-        mod_words=mod_words, head=_head(r["kind"], r["unit"], dim),
+        sentence_key=(doc_id, sentence_no), paren=paren, names=s.names,
+        mod_words=mod_words, head=_head(kind, unit, dim), ts=ts,
     )
 
 
@@ -538,7 +588,7 @@ def _similarity_key(m: _Mention) -> tuple[Any, ...]:
             m.value, m.low, m.high, m.unit)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _head(kind: str, unit: str | None, dim: str | None) -> str | None:
     """The counted thing: the last content word of the written unit, singular ("short-range
     missiles" -> "missile"); a unit that is only a predicate ("13 dead") counts its unit group.
@@ -565,7 +615,8 @@ def _story_facts(ms: list[_Mention]) -> list[list[_Mention]]:
     df: Counter[str] = Counter()
     for doc_anchors in _by_doc_terms(ms).values():
         df.update(doc_anchors)
-    common = {a for a, n in df.items() if n >= max(2.0, _UBIQUITOUS_SHARE * n_docs)}
+    least = max(2.0, _UBIQUITOUS_SHARE * n_docs)
+    common = {a for a, n in df.items() if n >= least}
     blocks: dict[tuple[Any, ...], list[_Mention]] = defaultdict(list)
     for m in ms:
         blocks[(m.kind, m.marker)].append(m)
@@ -639,8 +690,12 @@ def _link_part(part: list[_Mention], common: set[str]) -> list[list[_Mention]]:
         return comps
     if not _repetitive(part):
         for comp in _link_by_context(loose, common):
-            hits = [c for c in comps
-                    if any(_similar(n, p, common, by_predicate=False) for n in comp for p in c)]
+            hits: list[list[_Mention]] = []
+            for c in comps:
+                if _any_similar(comp, c, common):
+                    hits.append(c)
+                    if len(hits) > 1:
+                        break  # not the single group it is similar to
             if len(hits) == 1:
                 hits[0].extend(comp)
             else:
@@ -675,11 +730,22 @@ def _link_part(part: list[_Mention], common: set[str]) -> list[list[_Mention]]:
     return comps
 
 
+def _any_similar(xs: list[_Mention], ys: list[_Mention], common: set[str]) -> bool:
+    """Some x is _similar (not by predicate) to some y."""
+    for x in xs:
+        for y in ys:
+            if _similar(x, y, common, False):
+                return True
+    return False
+
+
 def _by_doc_terms(ms: list[_Mention]) -> dict[str, set[str]]:
     """Proper nouns (as written) and context words (lower case) of each document's mentions."""
     per_doc: dict[str, set[str]] = defaultdict(set)
     for m in ms:
-        per_doc[m.doc_id] |= m.names | m.words
+        terms = per_doc[m.doc_id]
+        terms |= m.names
+        terms |= m.words
     return per_doc
 
 
@@ -777,7 +843,8 @@ def _similar(a: _Mention, b: _Mention, common: set[str], by_predicate: bool = Tr
     """Evidence that two mentions of one block report the same quantity."""
     if a.sentence_key == b.sentence_key:
         return _converts(a, b)
-    near = not (a.published_at and b.published_at and abs(a.published_at - b.published_at) > _REPORT_WINDOW)
+    ta, tb = a.ts, b.ts
+    near = ta is None or tb is None or abs(ta - tb) <= _WINDOW_US
     return _similar_apart(a, b, common, by_predicate, by_value, near)
 
 
@@ -787,7 +854,8 @@ def _converts(a: _Mention, b: _Mention) -> bool:
 
 
 def _near(a: _Mention, b: _Mention) -> bool:
-    return not (a.published_at and b.published_at and abs(a.published_at - b.published_at) > _REPORT_WINDOW)
+    ta, tb = a.ts, b.ts
+    return ta is None or tb is None or abs(ta - tb) <= _WINDOW_US
 
 
 def _similar_apart(a: _Mention, b: _Mention, common: set[str], by_predicate: bool, by_value: bool,
@@ -833,12 +901,14 @@ def _similar_apart(a: _Mention, b: _Mention, common: set[str], by_predicate: boo
 
 
 def _link_by_context(ms: list[_Mention], common: set[str], by_predicate: bool = True,
-                     by_value: bool = True) -> list[list[_Mention]]:
+                     by_value: bool = True, memo: dict[int, bool] | None = None) -> list[list[_Mention]]:
     """Connected components of the 'similar context' relation.
 
     Syndicated copies repeat a mention with one similarity key, and _similar_apart reads
     only that key and nearness in time: the relation is evaluated once per pair of keys,
-    not per pair of mentions (a story of a thousand copies would be quadratic in them)."""
+    not per pair of mentions (a story of a thousand copies would be quadratic in them).
+    memo: those evaluations (for these flags and common), kept by a caller that links
+    subsets of one group again (_settle)."""
     parent = list(range(len(ms)))
 
     def find(i: int) -> int:
@@ -857,10 +927,13 @@ def _link_by_context(ms: list[_Mention], common: set[str], by_predicate: bool = 
                     root = other
         return _components(ms, find)
 
+    merges = [0]  # unions made so far: whether a group lies in one component changes only with one
+
     def union(i: int, j: int) -> None:
         ri, rj = find(i), find(j)
         if ri != rj:
             parent[ri] = rj
+            merges[0] += 1
 
     by_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
     by_key: dict[int, list[int]] = defaultdict(list)
@@ -873,14 +946,15 @@ def _link_by_context(ms: list[_Mention], common: set[str], by_predicate: bool = 
                 if _converts(ms[i], ms[j]):
                     union(i, j)
     groups = list(by_key.values())  # ordered by first mention
-    memo: dict[tuple[int, int, bool], bool] = {}
+    known: dict[int, bool] = {} if memo is None else memo
+    keys = list(by_key)  # a group's similarity key (less than the story's mention count)
 
     def sim(c: int, d: int, near: bool) -> bool:
         """A mention of group c similar to a later one of group d, in another sentence."""
-        k = (c, d, near)
-        r = memo.get(k)
+        k = (keys[c] << 32 | keys[d]) << 1 | near  # the two keys and near, as one int
+        r = known.get(k)
         if r is None:
-            r = memo[k] = _similar_apart(ms[groups[c][0]], ms[groups[d][0]], common, by_predicate, by_value, near)
+            r = known[k] = _similar_apart(ms[groups[c][0]], ms[groups[d][0]], common, by_predicate, by_value, near)
         return r
 
     spans = [_span(ms[i] for i in g) for g in groups]
@@ -894,6 +968,16 @@ def _link_by_context(ms: list[_Mention], common: set[str], by_predicate: bool = 
 
     candidates = _candidates([ms[g[0]] for g in groups], common, by_predicate, by_value)
     whole = [len(g) == 1 for g in groups]  # known to lie in one component
+    tested = [-1] * len(groups)  # merges when whole[c] was last tested
+
+    def is_whole(c: int) -> bool:
+        """Group c lies in one component (then a pair of such groups in one is linked already)."""
+        if not whole[c] and tested[c] != merges[0]:
+            tested[c] = merges[0]
+            g = groups[c]
+            root = find(g[0])
+            whole[c] = all(find(i) == root for i in g)
+        return whole[c]
     for c, g in enumerate(groups):
         if len(g) > 1 and sim(c, c, True):
             if _within(spans[c], spans[c]) or sim(c, c, False):
@@ -905,7 +989,7 @@ def _link_by_context(ms: list[_Mention], common: set[str], by_predicate: bool = 
                 _join_near(ms, g, g, union, timeline(c), timeline(c))
         for d in sorted(x for x in candidates[c] if x > c):
             h = groups[d]
-            if whole[c] and whole[d]:
+            if is_whole(c) and is_whole(d):
                 if find(g[0]) == find(h[0]):
                     continue
                 if len(g) == 1 and len(h) == 1:
@@ -1011,17 +1095,17 @@ def _candidates(ms: list[_Mention], common: set[str], by_predicate: bool, by_val
     return out
 
 
-def _span(ms: Iterable[_Mention]) -> tuple[datetime, datetime] | None:
-    """The earliest and latest publication time of mentions (None: none dated)."""
-    times = [m.published_at for m in ms if m.published_at is not None]
+def _span(ms: Iterable[_Mention]) -> tuple[int, int] | None:
+    """The earliest and latest publication time (ts) of mentions (None: none dated)."""
+    times = [m.ts for m in ms if m.ts is not None]
     return (min(times), max(times)) if times else None
 
 
-def _within(a: tuple[datetime, datetime] | None, b: tuple[datetime, datetime] | None) -> bool:
+def _within(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
     """Every mention of span a is near in time (see _near) to every mention of span b."""
     if a is None or b is None:
         return True
-    return max(a[1], b[1]) - min(a[0], b[0]) <= _REPORT_WINDOW
+    return max(a[1], b[1]) - min(a[0], b[0]) <= _WINDOW_US
 
 
 def _join_apart(ms: list[_Mention], g: list[int], h: list[int], union: Any) -> None:
@@ -1035,14 +1119,14 @@ def _join_apart(ms: list[_Mention], g: list[int], h: list[int], union: Any) -> N
                     union(i, r)
 
 
-_Timeline = tuple[list[int], list[int], list[datetime]]
+_Timeline = tuple[list[int], list[int], list[int]]
 
 
 def _timeline(ms: list[_Mention], idx: list[int]) -> _Timeline:
     """A group's undated mentions, its dated ones by publication time, and their times."""
-    undated = [i for i in idx if ms[i].published_at is None]
-    dated = sorted((j for j in idx if ms[j].published_at is not None), key=lambda j: ms[j].published_at)  # type: ignore[arg-type,return-value]
-    times = [t for j in dated if (t := ms[j].published_at) is not None]
+    undated = [i for i in idx if ms[i].ts is None]
+    dated = sorted((j for j in idx if ms[j].ts is not None), key=lambda j: ms[j].ts)  # type: ignore[arg-type,return-value]
+    times = [t for j in dated if (t := ms[j].ts) is not None]
     return undated, dated, times
 
 
@@ -1068,10 +1152,10 @@ def _join_near(ms: list[_Mention], g: list[int], h: list[int], union: Any, tg: _
         return end
 
     for i in g:
-        t = ms[i].published_at
+        t = ms[i].ts
         if t is None:
             continue
-        k, hi = bisect_left(times, t - _REPORT_WINDOW), bisect_right(times, t + _REPORT_WINDOW)
+        k, hi = bisect_left(times, t - _WINDOW_US), bisect_right(times, t + _WINDOW_US)
         sentence = ms[i].sentence_key
         while k < hi:
             if ms[dated[k]].sentence_key == sentence:
@@ -1140,7 +1224,7 @@ class _Contacts:
                     first = gx[0].sentence_key
                     if any(m.sentence_key != first for m in gx) or any(m.sentence_key != first for m in gy):
                         return True
-                elif _close_in_time(gx, ys.times(d)):
+                elif _close_in_time(gx, xs.times(c), ys.times(d)):
                     return True
         return False
 
@@ -1152,23 +1236,27 @@ class _Contacts:
         return found
 
 
-_Times = tuple[list[datetime], int, Counter[tuple[str, int]]]
+_Times = tuple[list[int], int, Counter[tuple[str, int]]]
 
 
 def _times(ys: list[_Mention]) -> _Times:
     """Mentions' sorted publication times, how many are undated, and how many per sentence."""
-    times = sorted(y.published_at for y in ys if y.published_at is not None)
+    times = sorted(y.ts for y in ys if y.ts is not None)
     return times, len(ys) - len(times), Counter(y.sentence_key for y in ys)
 
 
-def _close_in_time(xs: list[_Mention], ys: _Times) -> bool:
-    """Some x and some y (see _times) of different sentences are near in time (see _near). A
-    sentence's mentions share their document's time, so they are the near ones to discount."""
+def _close_in_time(xs: list[_Mention], xt: _Times, ys: _Times) -> bool:
+    """Some x and some y (see _times; xt: the _times of xs) of different sentences are near in
+    time (see _near). A sentence's mentions share their document's time, so they are the near
+    ones to discount."""
     times, undated, per_sentence = ys
+    x_times, x_undated, _ = xt
+    if not (undated or x_undated) and (x_times[0] > times[-1] + _WINDOW_US or x_times[-1] < times[0] - _WINDOW_US):
+        return False  # every x further than the window from every y
     for x in xs:
-        t = x.published_at
+        t = x.ts
         near = len(times) + undated if t is None else (
-            undated + bisect_right(times, t + _REPORT_WINDOW) - bisect_left(times, t - _REPORT_WINDOW))
+            undated + bisect_right(times, t + _WINDOW_US) - bisect_left(times, t - _WINDOW_US))
         if near > per_sentence[x.sentence_key]:
             return True
     return False
@@ -1226,8 +1314,8 @@ def _foreign(m: _Mention, core: list[_Mention], common: set[str]) -> bool:
     core_anchors = set().union(*(c.anchors for c in core))
     if (m.anchors - common) - core_anchors:
         return True
-    times = [c.published_at for c in core if c.published_at is not None]
-    if m.published_at is not None and times and min(abs(m.published_at - t) for t in times) > _REPORT_WINDOW:
+    times = [c.ts for c in core if c.ts is not None]
+    if m.ts is not None and times and min(abs(m.ts - t) for t in times) > _WINDOW_US:
         return True  # weeks apart: another event of a long story, or a background figure
     if any(c.doc_id == m.doc_id for c in core):
         return True  # one article giving two values: two quantities (or an update), not a conflict
@@ -1251,16 +1339,20 @@ def _settle(group: list[_Mention], common: set[str]) -> list[list[_Mention]]:
     core = _consensus(group)
     kept = list(core)
     alone: list[_Mention] = []
+    in_core = {id(c) for c in core}
     for m in group:
-        if any(m is c for c in core):
+        if id(m) in in_core:
             continue
         (alone if _foreign(m, core, common) else kept).append(m)
     # Split-off outliers that share context (not just the verb) stay together, when they agree.
-    rest = [g for part in _link_by_context(alone, common, by_predicate=False) for g in _settle_alone(part, common)]
+    # The outliers are linked again in ever smaller subsets: one memo of the pairs of keys.
+    memo: dict[int, bool] = {}
+    rest = [g for part in _link_by_context(alone, common, by_predicate=False, memo=memo)
+            for g in _settle_alone(part, common, memo)]
     return [kept, *rest]
 
 
-def _settle_alone(part: list[_Mention], common: set[str]) -> list[list[_Mention]]:
+def _settle_alone(part: list[_Mention], common: set[str], memo: dict[int, bool]) -> list[list[_Mention]]:
     """Split-off outliers never make a conflict: their largest agreeing set stays together,
     the rest is settled again."""
     if len(part) < 2 or _agrees(part):
@@ -1268,5 +1360,7 @@ def _settle_alone(part: list[_Mention], common: set[str]) -> list[list[_Mention]
     core = _consensus(part)
     if len(core) < 2:
         return [[m] for m in part]
-    rest = [m for m in part if not any(m is c for c in core)]
-    return [core, *(g for sub in _link_by_context(rest, common, by_predicate=False) for g in _settle_alone(sub, common))]
+    in_core = {id(c) for c in core}
+    rest = [m for m in part if id(m) not in in_core]
+    return [core, *(g for sub in _link_by_context(rest, common, by_predicate=False, memo=memo)
+                    for g in _settle_alone(sub, common, memo))]

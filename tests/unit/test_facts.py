@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import polars as pl
 import pytest
@@ -417,3 +417,14 @@ def test_context_predicate_depends_on_kind_and_skips_conversions(sentence: str, 
     unit = {"measure": "km", "money": "USD", "count": None}[kind]
     p, _, _ = context(sentence, start, start + len(surface), unit, kind=kind)
     assert p == predicate
+
+
+@pytest.mark.parametrize(("apart", "n_facts"), [(timedelta(days=7), 1), (timedelta(days=7, microseconds=1), 2)])
+def test_small_equal_counts_link_only_within_the_report_window(apart: timedelta, n_facts: int) -> None:
+    # A small number ("3 troops") links to the same number elsewhere only when near in time
+    # (at most 7 days apart, to the microsecond).
+    f, links = facts(*_frames([
+        ("a", "A", "The base holds <3> troops today.", 3, 3, 3, "exact", T0),
+        ("b", "B", "The base holds <3> troops today.", 3, 3, 3, "exact", T0 + apart),
+    ]))
+    assert (f.height, links.height) == (n_facts, 2)
