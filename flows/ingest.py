@@ -8,6 +8,9 @@ stage and swaps it in.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
+import gc
 import json
 import logging
 import os
@@ -81,6 +84,29 @@ class RunSummary:
         if self.status == "failed":
             return 1
         return 3 if self.files_quarantined else 0
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def _release_free_memory() -> None:
+    """Free cyclic garbage now and hand the C heap's free pages back (``malloc_trim``, glibc only).
+
+    Once the parse runs in child processes, this process allocates few Python objects, so
+    full collections become rare while each batch's frames, still referenced from cycles
+    around its finished tasks, wait for one: at 100,000 articles the run's memory climbed by
+    about 700 MB between collections (docs/scaling.md). One collection per loaded batch costs
+    about 0.1 s.
+    """
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 @contextlib.contextmanager
@@ -261,6 +287,7 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
         db.replace_table(con, "stories", stories(docs, texts=texts))
     links = docs.select("doc_id", "story_id", "outlet", "published_at", "duplicate_of")
     del docs, dups, assigned
+    _release_free_memory()
     with _timed(times, "derive: quote groups"):
         qs = db.fetch_frame(con, "select quote_id, text, is_partial from quotes")
         if qs.height:
@@ -360,9 +387,9 @@ def _insert_facts(con: duckdb.DuckDBPyConnection, result: Sequence[pl.DataFrame]
 
 
 FACTS_CHUNK_NUMBERS = 100_000  # number mentions per facts() call (whole stories; memory bound)
-# Per call when facts run in worker processes: every worker holds a chunk's objects, and
-# smaller chunks share the work out more evenly.
-FACTS_CHUNK_NUMBERS_PARALLEL = 40_000
+# Per call when facts run in worker processes: every worker holds a chunk's objects (about
+# 200 MB at this size, 320 MB at 40,000), and smaller chunks share the work out more evenly.
+FACTS_CHUNK_NUMBERS_PARALLEL = 20_000
 
 
 def _story_chunks(con: duckdb.DuckDBPyConnection, scope: pl.DataFrame, size: int) -> list[pl.DataFrame]:
@@ -552,8 +579,11 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
             if settings.task_runner == "thread" and settings.parse_children and len(batches) > 1:
                 # One child process per parse thread: the threads read files and wait on pipes,
                 # the children parse on every core (one batch alone has nothing to overlap).
+                # Parsed batches then come faster than the loader takes them: no batch beyond
+                # the threads' own waits here (each holds a few hundred MB at 100,000 articles).
                 try:
                     pool = parse_stage.enter_context(WorkerPool("transforms.pipeline:parse_frames", workers))
+                    in_flight = workers
                 except WorkerCrashed as exc:
                     logger.warning("parse workers could not start (%s); parsing in the run's process", exc)
             futures: dict[int, Any] = {}
@@ -577,6 +607,8 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
                     times[k] = times.get(k, 0.0) + v
                 with _timed(times, "load"):
                     load_batch(con, result, parsed, summary.run_id, settings, summary, ledger)
+                    del result, parsed
+                    _release_free_memory()
         with _timed(times, "load"):
             _mark_removed(con, _gone(ledger, inputs, seen), summary.run_id)
         # Nothing to derive or validate when the documents are the ones the last run left

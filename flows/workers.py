@@ -4,8 +4,10 @@ A run's pure-Python steps (facts) use one core under the GIL; these workers give
 others. Each worker is a child interpreter started with ``python -c``: unlike a
 ``multiprocessing`` spawn, it never imports the caller's main module again, so a script
 without an ``if __name__ == "__main__":`` guard, or one read from standard input, is safe.
-Frames go to the child and back over its pipes as Arrow IPC; the child imports only the
-function's module.
+Frames go to the child and back as Arrow IPC files in a private temporary folder (a line on
+the child's pipes names them): Polars writes and reads them itself, so no frame passes
+through a Python bytes object (large short-lived buffers read in several threads left the
+run's heap fragmented). The child imports only the function's module.
 
 ``WorkerPool(target, n)`` lends its workers to threads, a call each (the parse tasks);
 ``FrameWorkers(target, n).map(inputs)`` yields ``target(*frames)`` for each tuple of frames
@@ -19,22 +21,23 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import io
+import json
 import os
 import queue
-import struct
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import traceback
+import uuid
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 Frames = tuple[pl.DataFrame, ...]
-
-_ERROR = 0xFFFFFFFF  # frame count that announces a traceback instead of frames
 
 
 class WorkerError(RuntimeError):
@@ -45,57 +48,43 @@ class WorkerCrashed(RuntimeError):
     """A worker process could not start or ended before answering."""
 
 
-def _write_frames(out: IO[bytes], frames: Iterable[pl.DataFrame]) -> None:
-    blobs = []
+def _save(frames: Iterable[pl.DataFrame], folder: str) -> list[str]:
+    """Write frames as Arrow IPC files in ``folder``; their paths."""
+    paths = []
     for frame in frames:
-        buf = io.BytesIO()
-        frame.write_ipc(buf)
-        blobs.append(buf.getvalue())
-    out.write(struct.pack("<I", len(blobs)))
-    for blob in blobs:
-        out.write(struct.pack("<Q", len(blob)))
-        out.write(blob)
-    out.flush()
+        path = Path(folder) / f"{uuid.uuid4().hex}.arrow"
+        frame.write_ipc(path)
+        paths.append(str(path))
+    return paths
 
 
-def _read_exact(inp: IO[bytes], n: int) -> bytes:
-    data = inp.read(n)
-    if data is None or len(data) < n:
-        raise EOFError
-    return data
-
-
-def _read_frames(inp: IO[bytes]) -> Frames:
-    (count,) = struct.unpack("<I", _read_exact(inp, 4))
-    if count == _ERROR:
-        (size,) = struct.unpack("<Q", _read_exact(inp, 8))
-        raise WorkerError(_read_exact(inp, size).decode("utf-8", "replace"))
+def _load(paths: list[str]) -> Frames:
+    """Read and delete the files ``_save`` wrote."""
     frames = []
-    for _ in range(count):
-        (size,) = struct.unpack("<Q", _read_exact(inp, 8))
-        frames.append(pl.read_ipc(io.BytesIO(_read_exact(inp, size))))
+    for path in paths:
+        frames.append(pl.read_ipc(path))
+        Path(path).unlink()
     return tuple(frames)
 
 
 def serve(target: str) -> None:
-    """The child's loop: read frames from stdin, write ``target(*frames)`` to stdout, until EOF."""
+    """The child's loop: for each request line on stdin, ``target(*frames)``, until EOF.
+
+    A request names the input files and the folder for the results; the answer line names
+    the result files, or carries the traceback of the function's exception.
+    """
     module, name = target.split(":")
     func = getattr(importlib.import_module(module), name)
-    inp, out = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # a print in the function must not corrupt the pipe
-    while True:
+    inp, out = sys.stdin, sys.stdout
+    sys.stdout = sys.stderr  # a print in the function must not corrupt the answers
+    for line in inp:
+        request = json.loads(line)
         try:
-            frames = _read_frames(inp)
-        except EOFError:
-            return
-        try:
-            result = func(*frames)
+            answer: dict[str, Any] = {"out": _save(func(*_load(request["in"])), request["folder"])}
         except Exception:
-            text = traceback.format_exc().encode()
-            out.write(struct.pack("<I", _ERROR) + struct.pack("<Q", len(text)) + text)
-            out.flush()
-            continue
-        _write_frames(out, result)
+            answer = {"error": traceback.format_exc()}
+        out.write(json.dumps(answer) + "\n")
+        out.flush()
 
 
 class FrameWorker:
@@ -106,10 +95,12 @@ class FrameWorker:
         path = [p for p in sys.path if p]  # the caller's imports resolve the same way in the child
         env["PYTHONPATH"] = os.pathsep.join(path + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         code = f"from flows.workers import serve; serve({target!r})"
+        self.folder = tempfile.mkdtemp(prefix="newsledger-worker-")
         try:
-            self.proc = subprocess.Popen([python or sys.executable, "-c", code],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+            self.proc = subprocess.Popen([python or sys.executable, "-c", code], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, env=env, text=True)
         except OSError as exc:
+            shutil.rmtree(self.folder, ignore_errors=True)
             raise WorkerCrashed(f"cannot start a worker: {exc}") from exc
 
     def call(self, frames: Frames) -> Frames:
@@ -117,10 +108,17 @@ class FrameWorker:
         assert self.proc.stdin is not None
         assert self.proc.stdout is not None
         try:
-            _write_frames(self.proc.stdin, frames)
-            return _read_frames(self.proc.stdout)
-        except (EOFError, OSError, ValueError) as exc:  # ValueError: the pipe was closed by close()
+            self.proc.stdin.write(json.dumps({"in": _save(frames, self.folder), "folder": self.folder}) + "\n")
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        except (OSError, ValueError) as exc:  # ValueError: the pipe was closed by close()
             raise WorkerCrashed(f"worker {self.proc.pid} ended (exit code {self.proc.poll()})") from exc
+        if not line:
+            raise WorkerCrashed(f"worker {self.proc.pid} ended (exit code {self.proc.poll()})")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise WorkerError(answer["error"])
+        return _load(answer["out"])
 
     def close(self) -> None:
         """End the child: it finishes its call, if any, and reads the end of its input."""
@@ -134,6 +132,7 @@ class FrameWorker:
             self.proc.wait()
         if self.proc.stdout:
             self.proc.stdout.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class WorkerPool:
