@@ -346,25 +346,22 @@ def _derive_facts(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before: pl
     # memory stays bounded by the chunk (facts() holds a Python object per mention), not by
     # the warehouse, and the rows are the ones a single call gives, whatever the chunking.
     chunks = _story_chunks(con, scope, FACTS_CHUNK_NUMBERS if workers == 1 else FACTS_CHUNK_NUMBERS_PARALLEL)
-    if workers == 1 or len(chunks) == 1:
-        for chunk in chunks:
-            _insert_facts(con, facts(*_facts_inputs(con, chunk)))
-        return
-    # Several chunks and several cores: the chunks go to worker processes (facts() is pure
-    # Python; threads would share one core), in order, a few ahead of the results.
     inserted = 0
-    try:
-        pool = FrameWorkers("transforms.facts:facts", min(workers, len(chunks)))
-        for result in pool.map(_facts_inputs(con, chunk) for chunk in chunks):
-            _insert_facts(con, result)
-            inserted += 1
-    except WorkerCrashed as exc:
-        # A worker could not start or was killed: the chunks not yet written are derived
-        # here instead, so the run still succeeds.
-        log.warning("facts worker processes failed (%s); deriving the remaining %d of %d chunks in the run's process",
-                    exc, len(chunks) - inserted, len(chunks))
-        for chunk in chunks[inserted:]:
-            _insert_facts(con, facts(*_facts_inputs(con, chunk)))
+    if workers > 1 and len(chunks) > 1:
+        # Several chunks and several cores: the chunks go to worker processes (facts() is pure
+        # Python; threads would share one core), in order, a few ahead of the results.
+        try:
+            pool = FrameWorkers("transforms.facts:facts", min(workers, len(chunks)))
+            for result in pool.map(_facts_inputs(con, chunk) for chunk in chunks):
+                _insert_facts(con, result)
+                inserted += 1
+        except WorkerCrashed as exc:
+            # A worker could not start or was killed: the chunks not yet written are derived
+            # here instead, so the run still succeeds.
+            log.warning("facts worker processes failed (%s); deriving the remaining %d of %d chunks in the run's process",
+                        exc, len(chunks) - inserted, len(chunks))
+    for chunk in chunks[inserted:]:
+        _insert_facts(con, facts(*_facts_inputs(con, chunk)))
 
 
 def _facts_inputs(con: duckdb.DuckDBPyConnection, chunk: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -586,7 +583,7 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
                 # One child process per parse thread: the threads read files and wait on pipes,
                 # the children parse on every core (one batch alone has nothing to overlap).
                 # Parsed batches then come faster than the loader takes them: no batch beyond
-                # the threads' own waits here (each holds a few hundred MB at 100,000 articles).
+                # the threads' own waits here, parsed and held in this process.
                 try:
                     pool = parse_stage.enter_context(WorkerPool("transforms.pipeline:parse_frames", workers))
                     in_flight = workers

@@ -141,11 +141,11 @@ class WorkerPool:
     def __init__(self, target: str, n: int, python: str | None = None) -> None:
         self.target, self.python = target, python
         self._idle: queue.Queue[FrameWorker] = queue.Queue()
-        self._all: list[FrameWorker] = []
+        self.workers: list[FrameWorker] = []
         try:
             for _ in range(n):
-                self._all.append(FrameWorker(target, python))
-                self._idle.put(self._all[-1])
+                self.workers.append(FrameWorker(target, python))
+                self._idle.put(self.workers[-1])
         except WorkerCrashed:
             self.close()
             raise
@@ -158,15 +158,15 @@ class WorkerPool:
         except WorkerCrashed:
             # The lent child is gone: a fresh one takes its place for the next caller.
             worker.close()
-            self._all.remove(worker)
+            self.workers.remove(worker)
             worker = FrameWorker(self.target, self.python)
-            self._all.append(worker)
+            self.workers.append(worker)
             raise
         finally:
             self._idle.put(worker)
 
     def close(self) -> None:
-        for worker in self._all:
+        for worker in self.workers:
             worker.close()
 
     def __enter__(self) -> WorkerPool:
@@ -189,14 +189,7 @@ class FrameWorkers:
         todo: queue.Queue[tuple[int, Frames] | None] = queue.Queue()
         done: dict[int, tuple[bool, Any]] = {}
         ready = threading.Condition()
-        workers: list[FrameWorker] = []
-        for _ in range(self.n):
-            try:
-                workers.append(FrameWorker(self.target, self.python))
-            except WorkerCrashed:
-                for w in workers:
-                    w.close()
-                raise
+        pool = WorkerPool(self.target, self.n, self.python)  # each feeding thread keeps one worker
 
         def feed(worker: FrameWorker) -> None:
             while (item := todo.get()) is not None:
@@ -211,7 +204,7 @@ class FrameWorkers:
                 if isinstance(answer[1], WorkerCrashed):
                     return
 
-        threads = [threading.Thread(target=feed, args=(w,), daemon=True) for w in workers]
+        threads = [threading.Thread(target=feed, args=(w,), daemon=True) for w in pool.workers]
         for t in threads:
             t.start()
         try:
@@ -246,5 +239,4 @@ class FrameWorkers:
                     break
             for _ in threads:
                 todo.put(None)
-            for w in workers:
-                w.close()
+            pool.close()
