@@ -346,34 +346,57 @@ def _derive_facts(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before: pl
     # memory stays bounded by the chunk (facts() holds a Python object per mention), not by
     # the warehouse, and the rows are the ones a single call gives, whatever the chunking.
     chunks = _story_chunks(con, scope, FACTS_CHUNK_NUMBERS if workers == 1 else FACTS_CHUNK_NUMBERS_PARALLEL)
+    _stage_facts_inputs(con, chunks)
     inserted = 0
-    if workers > 1 and len(chunks) > 1:
-        # Several chunks and several cores: the chunks go to worker processes (facts() is pure
-        # Python; threads would share one core), in order, a few ahead of the results.
-        try:
-            pool = FrameWorkers("transforms.facts:facts", min(workers, len(chunks)))
-            for result in pool.map(_facts_inputs(con, chunk) for chunk in chunks):
-                _insert_facts(con, result)
-                inserted += 1
-        except WorkerCrashed as exc:
-            # A worker could not start or was killed: the chunks not yet written are derived
-            # here instead, so the run still succeeds.
-            log.warning("facts worker processes failed (%s); deriving the remaining %d of %d chunks in the run's process",
-                        exc, len(chunks) - inserted, len(chunks))
-    for chunk in chunks[inserted:]:
-        _insert_facts(con, facts(*_facts_inputs(con, chunk)))
-
-
-def _facts_inputs(con: duckdb.DuckDBPyConnection, chunk: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """What facts() reads for one chunk of documents: their numbers, those numbers' sentences, the chunk."""
-    con.register("_scope", chunk.select("doc_id"))
     try:
-        nums = db.fetch_frame(con, "select * from numbers where doc_id in (select doc_id from _scope)")
-        sents = db.fetch_frame(con, "select doc_id, sentence_no, char_start, text from sentences "
-                               "where (doc_id, sentence_no) in (select doc_id, sentence_no from numbers "
-                               "where doc_id in (select doc_id from _scope))")
+        if workers > 1 and len(chunks) > 1:
+            # Several chunks and several cores: the chunks go to worker processes (facts() is
+            # pure Python; threads would share one core), in order, a few ahead of the results.
+            try:
+                pool = FrameWorkers("transforms.facts:facts", min(workers, len(chunks)))
+                for result in pool.map(_facts_inputs(con, i, chunk) for i, chunk in enumerate(chunks)):
+                    _insert_facts(con, result)
+                    inserted += 1
+            except WorkerCrashed as exc:
+                # A worker could not start or was killed: the chunks not yet written are
+                # derived here instead, so the run still succeeds.
+                log.warning("facts worker processes failed (%s); deriving the remaining %d of %d chunks in the run's process",
+                            exc, len(chunks) - inserted, len(chunks))
+        for i in range(inserted, len(chunks)):
+            _insert_facts(con, facts(*_facts_inputs(con, i, chunks[i])))
     finally:
-        con.unregister("_scope")
+        con.execute("drop table if exists _facts_numbers")
+        con.execute("drop table if exists _facts_sentences")
+
+
+def _stage_facts_inputs(con: duckdb.DuckDBPyConnection, chunks: Sequence[pl.DataFrame]) -> None:
+    """Copy what facts() reads for ``chunks`` into two temporary tables, sorted by chunk.
+
+    One pass over ``numbers`` and ``sentences`` for the whole derive. Reading each chunk's rows
+    from the warehouse tables instead scanned both tables once per chunk: quadratic in the
+    warehouse (about 90 chunks at 100,000 articles, 30 s of the run's facts). Sorted by chunk,
+    each chunk is a run of row groups that DuckDB finds by their min/max. Within a chunk the
+    rows keep the tables' order (``rowid``), the order facts() read them in before.
+    """
+    con.register("_chunk_of", pl.concat([c.select("doc_id").with_columns(chunk=pl.lit(i, pl.Int32))
+                                         for i, c in enumerate(chunks)]))
+    try:
+        con.execute("create or replace temp table _facts_numbers as select c.chunk, n.* "
+                    "from numbers n join _chunk_of c using (doc_id) order by c.chunk, n.rowid")
+        con.execute("create or replace temp table _facts_sentences as "
+                    "select c.chunk, s.doc_id, s.sentence_no, s.char_start, s.text "
+                    "from sentences s join _chunk_of c using (doc_id) "
+                    "where (s.doc_id, s.sentence_no) in (select doc_id, sentence_no from _facts_numbers) "
+                    "order by c.chunk, s.rowid")
+    finally:
+        con.unregister("_chunk_of")
+
+
+def _facts_inputs(con: duckdb.DuckDBPyConnection, i: int, chunk: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """What facts() reads for chunk ``i`` (staged by ``_stage_facts_inputs``): its numbers,
+    those numbers' sentences, the chunk's documents."""
+    nums = db.fetch_frame(con, f"select * exclude (chunk) from _facts_numbers where chunk = {int(i)}")
+    sents = db.fetch_frame(con, f"select * exclude (chunk) from _facts_sentences where chunk = {int(i)}")
     return nums, sents, chunk
 
 
