@@ -4,10 +4,17 @@ Every expectation carries ``meta={"severity": ...}``: ``error`` stops the load, 
 and ``info`` become alerts. The cross-table and cross-source checks are SQL files
 ``expectations/sql/<table>.<check>.sql`` that return the offending rows; their first lines
 give the severity and a description.
+
+A check whose rows belong to a document and never change once it is loaded (offsets into
+its text) declares ``-- scope: ALIAS``, the alias of ``documents`` in its query, and holds a
+``{scope}`` condition. Validating one run, that condition keeps the documents this run
+loaded (``ALIAS.run_id``): the others were checked by the run that loaded them, and no run
+writes their rows again. Without a run it is ``true``: every row.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +50,7 @@ class SqlCheck:
     severity: str
     description: str
     query: str
+    scope: str | None = None  # alias of ``documents`` in the query, for a per-document check
 
 
 def sql_checks() -> list[SqlCheck]:
@@ -60,12 +68,32 @@ def sql_checks() -> list[SqlCheck]:
         severity = header.get("severity", "error")
         if severity not in schema.SEVERITIES:
             raise ValueError(f"{path.name}: unknown severity {severity!r}")
-        checks.append(SqlCheck(table, name, severity, header.get("description", name), "\n".join(body).strip()))
+        query, scope = "\n".join(body).strip(), header.get("scope")
+        if (scope is not None) != ("{scope}" in query):
+            raise ValueError(f"{path.name}: a '-- scope:' header and a {{scope}} condition go together")
+        checks.append(SqlCheck(table, name, severity, header.get("description", name), query, scope))
     return checks
 
 
-def build_expectations(table: str) -> list[Any]:
-    """The GX expectations for one table (imports GX: call only where validation runs)."""
+def scoped_query(check: SqlCheck, run_id: str | None) -> str:
+    """The check's query for GX: a per-document check limited to ``run_id``'s documents."""
+    if check.scope is None:
+        return check.query
+    if run_id is None:
+        condition = "true"
+    else:
+        if not re.fullmatch(r"[\w.:+-]+", run_id):
+            raise ValueError(f"not a run id: {run_id!r}")
+        condition = f"{check.scope}.run_id = '{run_id}'"
+    return check.query.replace("{scope}", condition)
+
+
+def build_expectations(table: str, run_id: str | None = None) -> list[Any]:
+    """The GX expectations for one table (imports GX: call only where validation runs).
+
+    With ``run_id``, the per-document SQL checks look at the rows of the documents that run
+    loaded (see the module's docstring); every other expectation looks at the whole table.
+    """
     from great_expectations import expectations as gxe
 
     def meta(severity: str, check: str) -> dict[str, str]:
@@ -85,8 +113,10 @@ def build_expectations(table: str) -> list[Any]:
         out.append(gxe.ExpectColumnValuesToBeInSet(column=col, value_set=list(values), meta=meta("error", f"{col}_in_set")))
     for check in sql_checks():
         if check.table == table:
+            scoped = check.scope is not None and run_id is not None
             out.append(gxe.UnexpectedRowsExpectation(
-                unexpected_rows_query=check.query, description=check.description,
+                unexpected_rows_query=scoped_query(check, run_id),
+                description=check.description + (" (documents loaded by this run)" if scoped else ""),
                 meta=meta(check.severity, check.name),
             ))
     return out

@@ -1,6 +1,8 @@
 """Run every table's suite against a warehouse file with Great Expectations; build Data Docs.
 
-``python -m expectations.validate DB DOCS_DIR`` prints the findings as JSON. The ingest flow
+``python -m expectations.validate DB [DOCS_DIR] [--run RUN_ID]`` prints the findings as JSON;
+with ``--run``, the per-document checks look only at the documents that run loaded
+(``expectations.suites``). The ingest flow
 runs it in a child process: GX keeps its DuckDB connection open for as long as its process
 lives, which would lock the flow out of its own stage file (and the child also keeps GX's
 3-5 s import and its exit-time noise out of the flow's process).
@@ -46,12 +48,13 @@ class Finding:
 
 
 def validate(db_path: Path, docs_dir: Path | None = None, memory_limit: str | None = None,
-             threads: int | None = None, strict_memory: bool = False) -> list[Finding]:
+             threads: int | None = None, strict_memory: bool = False, run_id: str | None = None) -> list[Finding]:
     """Validate every table of the warehouse at ``db_path``; one Finding per expectation.
 
     ``memory_limit`` caps DuckDB's buffer pool in this process (e.g. "1GB"; DuckDB's default
     is 80% of the RAM) and ``threads`` its threads (default: one per core). With
     ``strict_memory``, a check that ran out of memory raises MemoryError instead of failing.
+    With ``run_id``, the per-document SQL checks look only at the documents that run loaded.
     """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -78,7 +81,7 @@ def validate(db_path: Path, docs_dir: Path | None = None, memory_limit: str | No
     for table in KEYS:
         asset = source.add_table_asset(name=table, table_name=table)
         batch = asset.add_batch_definition_whole_table(f"{table}_all")
-        suite = context.suites.add(gx.ExpectationSuite(name=table, expectations=build_expectations(table)))
+        suite = context.suites.add(gx.ExpectationSuite(name=table, expectations=build_expectations(table, run_id)))
         definitions.append(context.validation_definitions.add(
             gx.ValidationDefinition(name=table, data=batch, suite=suite)))
     checkpoint = context.checkpoints.add(gx.Checkpoint(
@@ -140,14 +143,21 @@ def _exception_messages(info: Any) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    db, docs = Path(argv[0]), Path(argv[1]) if len(argv) > 1 else None
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m expectations.validate")
+    parser.add_argument("db", type=Path)
+    parser.add_argument("docs", type=Path, nargs="?")
+    parser.add_argument("--run", dest="run_id", help="per-document checks on this run's documents only")
+    args = parser.parse_args(argv)
     requested = os.environ.get("NEWSLEDGER_DUCKDB_MEMORY_LIMIT") or None
     if os.environ.get(_FULL_LIMIT_ENV):
-        findings = validate(db, docs, None)
+        findings = validate(args.db, args.docs, None, run_id=args.run_id)
     else:
         limit = child_memory_limit(requested)
         try:
-            findings = validate(db, docs, limit, THREADS, strict_memory=limit != requested)
+            findings = validate(args.db, args.docs, limit, THREADS, strict_memory=limit != requested,
+                                run_id=args.run_id)
         except MemoryError:
             # A corpus whose joins outgrow MEMORY_LIMIT must not turn into failed checks: start
             # this process again (exec frees what GX and DuckDB hold) with DuckDB's own default

@@ -429,13 +429,18 @@ def _story_chunks(con: duckdb.DuckDBPyConnection, scope: pl.DataFrame, size: int
 
 
 @task(name="validate_warehouse", cache_policy=NO_CACHE)
-def validate_warehouse(stage: Path, docs_dir: Path | None, memory_limit: str | None = None) -> list[dict[str, Any]]:
-    """Run the GX suites on the closed stage file in a child process (see expectations.validate)."""
+def validate_warehouse(stage: Path, docs_dir: Path | None, memory_limit: str | None = None,
+                       run_id: str | None = None) -> list[dict[str, Any]]:
+    """Run the GX suites on the closed stage file in a child process (see expectations.validate).
+
+    With ``run_id``, the per-document checks look only at the documents that run loaded.
+    """
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     if memory_limit:
         env["NEWSLEDGER_DUCKDB_MEMORY_LIMIT"] = memory_limit
     proc = subprocess.run(
-        [sys.executable, "-m", "expectations.validate", str(stage), *([str(docs_dir)] if docs_dir else [])],
+        [sys.executable, "-m", "expectations.validate", str(stage), *([str(docs_dir)] if docs_dir else []),
+         *(["--run", run_id] if run_id else [])],
         capture_output=True, text=True, cwd=PROJECT_ROOT, check=False, env=env,
     )
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("[")]
@@ -662,7 +667,8 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
         return
     with _timed(times, "validate"):
         findings = validate_warehouse(stage, settings.docs_dir if settings.build_data_docs else None,
-                                      settings.duckdb_memory_limit)
+                                      settings.duckdb_memory_limit,
+                                      summary.run_id if settings.validate_scope == "run" else None)
     errors = [f for f in findings if not f["success"] and f["severity"] == "error"]
     con = db.connect(stage)
     try:

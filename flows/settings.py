@@ -39,6 +39,10 @@ class Settings(BaseSettings):
                                                    "every core; false parses in the run's process.")
     derive_workers: int = Field(2, ge=1, description="Processes that derive facts, a chunk of whole stories "
                                                      "each (1: in the run's own process).")
+    validate_scope: Literal["run", "all"] = Field(
+        "run", description="What the per-document checks (offsets into a document's text) validate: "
+                           "'run', the documents this run loaded (the others were validated by the "
+                           "run that loaded them and are never written again); 'all', every row.")
     duckdb_memory_limit: str = Field("256MB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$",
                                      description="DuckDB's buffer pool limit during a run (e.g. 256MB, 1GB); "
                                                  "beyond it DuckDB spills to disk. Counts in the run's memory.")

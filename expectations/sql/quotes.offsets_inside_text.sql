@@ -1,6 +1,7 @@
 -- severity: error
 -- description: quote offsets lie inside their document's text and cut out exactly the quote
+-- scope: d
 select q.quote_id, q.char_start, q.char_end
 from {batch} q join documents d using (doc_id)
-where q.char_start < 0 or q.char_end > d.n_chars or q.char_start >= q.char_end
-   or substr(d.text, q.char_start + 1, q.char_end - q.char_start) <> q.text
+where {scope} and (q.char_start < 0 or q.char_end > d.n_chars or q.char_start >= q.char_end
+   or substr(d.text, q.char_start + 1, q.char_end - q.char_start) <> q.text)

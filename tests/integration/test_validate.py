@@ -59,6 +59,26 @@ def test_gx_fails_bad_rows_for_the_right_reason(tmp_path: Path) -> None:
     assert interval.rows[0]["number_id"] == "d1:0001"
 
 
+def test_per_document_checks_look_at_the_documents_of_the_run_they_are_given(tmp_path: Path) -> None:
+    """An incremental run checks offsets in the documents it loaded; the whole table without a run."""
+    path = _warehouse(tmp_path / "runs.duckdb", bad=False)
+    con = duckdb.connect(str(path))
+    # a document of an earlier run whose sentence does not match its text
+    con.execute("""insert into documents (doc_id, source_path, source_format, content_sha256, text, raw_text,
+                   n_chars, story_id, run_id) values ('d2', 'b.txt', 'txt', 'y', 'Other text here.', 'raw', 16, 'd1', 'r0')""")
+    con.execute("insert into sentences values ('d2', 0, 0, 0, 16, 'Not the text....', 'body')")
+    con.execute("insert into files values ('b.txt', 1, 1, 'y', 'loaded', 'd2', 'r0')")
+    con.close()
+    check = "sentences.offsets_inside_text"
+    for run_id, fails in ((None, True), ("r0", True), ("r", False)):
+        finding = next(f for f in validate(path, None, run_id=run_id) if f.check_name == check)
+        assert finding.exception is None
+        assert finding.success is not fails, run_id
+        assert ("documents loaded by this run" in finding.description) is (run_id is not None)
+        if fails:
+            assert finding.rows[0]["doc_id"] == "d2"
+
+
 def test_gx_without_the_fix_would_hide_errors() -> None:
     """The fix is installed in one place and is idempotent."""
     from great_expectations.execution_engine import sqlalchemy_execution_engine as engine
