@@ -6,9 +6,21 @@ a row budget and by expanding only one block's ragged runs at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Threads that work blocks at once (``threaded``): Polars and numpy release the GIL while they
+# compute, so a block's work overlaps the next block's and the caller's own (reading text,
+# setting results aside). Capped: each thread holds a block.
+BLOCK_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
 def ragged(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
@@ -28,3 +40,30 @@ def blocks(cost: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
         hi = max(int(np.searchsorted(cum, base + budget, side="right")), lo + 1)
         yield lo, hi
         lo = hi
+
+
+def threaded(fn: Callable[[T], R], items: Iterable[T], threads: int | None = None) -> Iterator[R]:
+    """``fn`` of each item, in the items' order, computed by ``threads`` worker threads.
+
+    Items are taken from ``items`` (in the calling thread) only as threads free up: at most
+    ``threads`` are taken and not yet returned, so a stream of blocks is never read ahead of
+    the work. Output is ``map(fn, items)``'s; an exception is raised where its item's result
+    would be.
+    """
+    threads = BLOCK_THREADS if threads is None else threads
+    if threads <= 1:
+        yield from map(fn, items)
+        return
+    with ThreadPoolExecutor(threads, thread_name_prefix="block") as pool:
+        pending: deque[Future[R]] = deque()
+        try:
+            for item in items:
+                pending.append(pool.submit(fn, item))
+                del item
+                if len(pending) >= threads:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for f in pending:
+                f.cancel()

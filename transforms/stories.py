@@ -48,7 +48,7 @@ import numpy as np
 import polars as pl
 
 from transforms import schema
-from transforms.blocks import blocks, ragged
+from transforms.blocks import blocks, ragged, threaded
 from transforms.lexicon.stopwords import STOPWORDS
 from transforms.lexicon.stories_spelling import SPELLING_FOLDS, STEM_FOLDS
 
@@ -322,8 +322,8 @@ def _shingle_parts(docs: pl.DataFrame, texts: Texts | None, spill: Spill) -> np.
     sh, distinct per document). Returns each document's number of distinct shingles."""
     n_of = np.zeros(docs.height, dtype=np.int64)
     shift = np.uint64(64 - int(SHINGLE_PARTITIONS - 1).bit_length())
-    for block in _text_blocks(docs.select("idx", "doc_id", *(["text"] if texts is None else [])), texts, ("text",)):
-        sh = _block_shingles(block).unique(maintain_order=True)
+    blocks_in = _text_blocks(docs.select("idx", "doc_id", *(["text"] if texts is None else [])), texts, ("text",))
+    for sh in threaded(lambda block: _block_shingles(block).unique(maintain_order=True), blocks_in):
         if sh.is_empty():
             continue
         n_of += np.bincount(sh["idx"].to_numpy(), minlength=docs.height)
@@ -502,9 +502,13 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
     own = [c for c in fields if texts is None]
     df_parts: list[pl.DataFrame] = []
     n_blocks = 0
-    for block in _text_blocks(docs.select("idx", "doc_id", *own), texts, fields):
+
+    def counted(block: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         tf = _block_tf(block).with_columns(pl.col("term").hash(seed=_HASH_SEED).alias("h"))
-        df_parts.append(tf.group_by("h").len("df"))
+        return tf, tf.group_by("h").len("df")
+
+    for tf, block_df in threaded(counted, _text_blocks(docs.select("idx", "doc_id", *own), texts, fields)):
+        df_parts.append(block_df)
         if len(df_parts) >= 8:
             df_parts = [pl.concat(df_parts).group_by("h").agg(pl.col("df").sum())]
         spill.put(f"tf/{n_blocks}", tf)
@@ -518,11 +522,10 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
     df_n = df["df"].to_numpy()
     del df
     n_docs = docs.height
-    out = []
-    for b in range(n_blocks):
-        counts = spill.take(f"tf/{b}")
+
+    def weighted(counts: pl.DataFrame | None) -> pl.DataFrame | None:
         if counts is None or counts.is_empty():
-            continue
+            return None
         dfs = df_n[np.searchsorted(df_h, counts["h"].to_numpy())]
         w = (
             counts.with_columns(pl.Series("df", dfs).cast(pl.UInt32))
@@ -549,9 +552,12 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
         )
         # A term of one document cannot be shared, so it adds to no cosine and proposes no
         # pair: it counted in its document's norm (above) and goes here (memory).
-        out.append(w.select(
+        return w.select(
             pl.col("idx").cast(pl.UInt32), "h", "w", "df", pl.col("row").is_in(propose.implode()).alias("propose"),
-        ).filter(pl.col("df") > 1))
+        ).filter(pl.col("df") > 1)
+
+    # Blocks are taken from the spill in this thread, as the threads free up.
+    out = [w for w in threaded(weighted, (spill.take(f"tf/{b}") for b in range(n_blocks))) if w is not None]
     return pl.concat(out) if out else pl.DataFrame(schema=out_schema)
 
 

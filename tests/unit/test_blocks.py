@@ -1,0 +1,57 @@
+"""transforms.blocks: ragged runs, row-budget ranges, and blocks worked by threads in order."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from transforms.blocks import blocks, ragged, threaded
+
+
+def test_ragged_expands_runs_one_after_another() -> None:
+    assert ragged(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist() == [5, 6, 9, 10, 11]
+    assert ragged(np.array([], dtype=np.int64), np.array([], dtype=np.int64)).tolist() == []
+
+
+def test_blocks_cover_every_item_within_the_budget() -> None:
+    cost = np.array([3, 3, 3, 10, 1, 1])
+    got = list(blocks(cost, 6))
+    assert got == [(0, 2), (2, 3), (3, 4), (4, 6)]  # an item over the budget gets a range alone
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_threaded_returns_map_in_order_whatever_finishes_first(threads: int) -> None:
+    def slow_for_small(x: int) -> int:
+        time.sleep(0.002 * (10 - x % 10))  # earlier items finish later
+        return x * x
+
+    assert list(threaded(slow_for_small, range(25), threads)) == [x * x for x in range(25)]
+
+
+def test_threaded_takes_items_only_as_threads_free_up() -> None:
+    taken: list[int] = []
+
+    def items():
+        for i in range(10):
+            taken.append(i)
+            yield i
+
+    out = threaded(lambda x: x, items(), 2)
+    assert next(out) == 0
+    # one result returned: only the two in flight were taken (executor.map would take all ten)
+    assert taken == [0, 1]
+    assert list(out) == list(range(1, 10))
+
+
+def test_threaded_raises_the_items_error_in_its_place() -> None:
+    def fail_on_3(x: int) -> int:
+        if x == 3:
+            raise ValueError("item 3")
+        return x
+
+    out = threaded(fail_on_3, range(6), 2)
+    assert [next(out) for _ in range(3)] == [0, 1, 2]
+    with pytest.raises(ValueError, match="item 3"):
+        next(out)
