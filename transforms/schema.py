@@ -83,7 +83,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("role", STR, "varchar not null", "body, heading (a subheading line) or list_item."),
     ),
     "quotes": (
-        _c("quote_id", STR, "varchar primary key", "doc_id:quote number."),
+        _c("quote_id", STR, "varchar not null", "doc_id:quote number."),
         _c("doc_id", STR, "varchar not null", "Document."),
         _c("sentence_no", I64, "integer not null", "Sentence where the quote starts."),
         _c("char_start", I64, "integer not null", "Offset of the first quoted character (inside the quotation mark)."),
@@ -95,7 +95,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("quote_group_id", STR, "varchar", "Same statement carried by several documents share this id."),
     ),
     "numbers": (
-        _c("number_id", STR, "varchar primary key", "doc_id:mention number."),
+        _c("number_id", STR, "varchar not null", "doc_id:mention number."),
         _c("doc_id", STR, "varchar not null", "Document."),
         _c("sentence_no", I64, "integer not null", "Sentence of the mention."),
         _c("char_start", I64, "integer not null", "Offset of the mention (qualifier included) in documents.text."),
@@ -120,7 +120,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("last_published_at", TS, "timestamptz", "Latest publication time."),
     ),
     "facts": (
-        _c("fact_id", STR, "varchar primary key", "Stable id derived from the story and the fact's key."),
+        _c("fact_id", STR, "varchar not null", "Stable id derived from the story and the fact's key."),
         _c("story_id", STR, "varchar not null", "Story."),
         _c("label", STR, "varchar not null", "Readable label (\"Afghan troops fled into Tajikistan\")."),
         _c("unit_group", STR, "varchar", "Unit group of the mentions."),

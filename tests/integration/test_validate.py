@@ -59,6 +59,21 @@ def test_gx_fails_bad_rows_for_the_right_reason(tmp_path: Path) -> None:
     assert interval.rows[0]["number_id"] == "d1:0001"
 
 
+def test_duplicate_keys_fail_the_validation(tmp_path: Path) -> None:
+    """The large tables have no primary-key index (sql/tables): their keys' uniqueness is the
+    validation's, and a duplicate is an error that discards the stage."""
+    path = _warehouse(tmp_path / "dupes.duckdb", bad=False)
+    con = duckdb.connect(str(path))
+    con.execute("insert into sentences values ('d1', 0, 0, 0, 20, 'Some 12 troops fled.', 'body')")
+    con.execute("""insert into numbers values ('d1:0000', 'd1', 0, 5, 7, '12', 12, 12, 12, 'exact', 'count',
+                   'troops', 'troops', null)""")
+    con.close()
+    failed = _failed(validate(path, None))
+    assert {"sentences.key_unique", "numbers.number_id_unique"} <= set(failed)
+    assert failed["sentences.key_unique"].severity == "error"
+    assert failed["numbers.number_id_unique"].unexpected_count == 2
+
+
 def test_per_document_checks_look_at_the_documents_of_the_run_they_are_given(tmp_path: Path) -> None:
     """An incremental run checks offsets in the documents it loaded; the whole table without a run."""
     path = _warehouse(tmp_path / "runs.duckdb", bad=False)
