@@ -1,0 +1,62 @@
+"""flows.ingest: derive drops DuckDB's cached pages between its parts and restores the limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.ingest import READING_MEMORY_LIMIT, _reading, _shed_cache
+
+
+def _cached_mb(con: duckdb.DuckDBPyConnection) -> float:
+    return con.execute("select sum(memory_usage_bytes) / 1e6 from duckdb_memory()").fetchone()[0]
+
+
+def _limit(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("select current_setting('memory_limit')").fetchone()[0]
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    c = duckdb.connect(str(tmp_path / "cache.duckdb"))
+    c.execute("create table t as select range as i, repeat(range::varchar, 40) as s from range(1500000)")
+    c.execute("checkpoint")
+    c.execute("set memory_limit = '256MB'")
+    c.execute("select sum(length(s)) from t").fetchall()  # the pages read stay cached
+    yield c
+    c.close()
+
+
+def test_shed_cache_drops_cached_pages_and_restores_the_limit(con: duckdb.DuckDBPyConnection) -> None:
+    before, limit = _cached_mb(con), _limit(con)
+    assert before > 20
+    _shed_cache(con, "256MB")
+    assert _cached_mb(con) < before / 4
+    assert _limit(con) == limit
+    assert con.execute("select count(*) from t").fetchone()[0] == 1_500_000  # data still there
+
+
+def test_reading_lowers_the_limit_inside_and_restores_it_even_on_error(con: duckdb.DuckDBPyConnection) -> None:
+    limit = _limit(con)
+    inside: list[tuple[str, float]] = []
+
+    def failing_part() -> None:
+        with _reading(con, "256MB"):
+            inside.append((_limit(con), _cached_mb(con)))
+            raise RuntimeError("a part failed")
+
+    with pytest.raises(RuntimeError):
+        failing_part()
+    assert inside[0][0] != limit
+    assert inside[0][1] <= float(READING_MEMORY_LIMIT.removesuffix("MB"))
+    assert _limit(con) == limit
+
+
+def test_without_a_limit_nothing_changes(con: duckdb.DuckDBPyConnection) -> None:
+    before, limit = _cached_mb(con), _limit(con)
+    _shed_cache(con, None)
+    with _reading(con, None):
+        assert _limit(con) == limit
+    assert _cached_mb(con) == pytest.approx(before, rel=0.2)
