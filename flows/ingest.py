@@ -657,6 +657,13 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
         workers = settings.dask_workers if settings.task_runner == "dask" else settings.parse_workers
         in_flight = workers + 1
         with contextlib.ExitStack() as parse_stage:
+            # What is alive now (imports, Prefect, the discovered entries: 318,000 objects at
+            # 10,000 files) lives through the parse: frozen, the full collection after each
+            # loaded batch (_release_free_memory) skips it and only walks what came since. It
+            # took 1.43 s of the 10,000-file run instead of 0.07. Unfrozen when the parse
+            # ends, so what of it turns into garbage later is collected as before.
+            gc.freeze()
+            parse_stage.callback(gc.unfreeze)
             runner = parse_stage.enter_context(task_runner(settings)) if batches else None
             pool = None
             if settings.task_runner == "thread" and settings.parse_children and len(batches) > 1:
