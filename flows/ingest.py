@@ -100,8 +100,9 @@ def _release_free_memory() -> None:
     Once the parse runs in child processes, this process allocates few Python objects, so
     full collections become rare while each batch's frames, still referenced from cycles
     around its finished tasks, wait for one: at 100,000 articles the run's memory climbed by
-    about 700 MB between collections (docs/scaling.md). One collection per loaded batch costs
-    about 0.1 s.
+    about 700 MB between collections (docs/scaling.md). What was alive when the parse began
+    is frozen out of the collector meanwhile (``_run``), so each collection walks only the
+    objects made since: 1.1 s for the 51 collections of a 100,000-article run.
     """
     gc.collect()
     trim = _malloc_trim()
@@ -635,11 +636,12 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
     # DuckDB's buffer pool would otherwise grow towards 80% of the RAM while the load writes
     # (it counts in this process's memory); past the limit it evicts to the file.
     con.execute(f"set memory_limit = '{settings.duckdb_memory_limit}'")
-    # DuckDB checkpoints when its write-ahead log passes 16 MB, i.e. after about every batch,
-    # and each checkpoint rewrites the tables' primary-key indexes whole: the load grew 1.7x
-    # per article from 10,000 to 100,000. The stage is a private copy swapped in only when
-    # the run succeeds, so its log needs no frequent checkpoints: at 512 MB the load of
-    # 100,000 articles took 29 s of DuckDB work instead of 51 (docs/scaling.md).
+    # DuckDB checkpoints when its write-ahead log passes 16 MB, i.e. after about every batch;
+    # when the large tables still had primary-key indexes, each checkpoint rewrote them whole
+    # and the load grew 1.7x per article from 10,000 to 100,000. The stage is a private copy
+    # swapped in only when the run succeeds, so its log needs no frequent checkpoints: at
+    # 512 MB the load of 100,000 articles took 29 s of DuckDB work instead of 51, measured
+    # with those indexes (docs/scaling.md).
     con.execute("set checkpoint_threshold = '512MB'")
     try:
         with _timed(times, "discover"):
