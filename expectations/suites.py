@@ -96,6 +96,8 @@ def build_expectations(table: str, run_id: str | None = None) -> list[Any]:
     """
     from great_expectations import expectations as gxe
 
+    from expectations.gx_checks import SqlCheckExpectation
+
     def meta(severity: str, check: str) -> dict[str, str]:
         return {"severity": severity, "check": f"{table}.{check}"}
 
@@ -114,7 +116,7 @@ def build_expectations(table: str, run_id: str | None = None) -> list[Any]:
     for check in sql_checks():
         if check.table == table:
             scoped = check.scope is not None and run_id is not None
-            out.append(gxe.UnexpectedRowsExpectation(
+            out.append(SqlCheckExpectation(
                 unexpected_rows_query=scoped_query(check, run_id),
                 description=check.description + (" (documents loaded by this run)" if scoped else ""),
                 meta=meta(check.severity, check.name),
