@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -84,19 +85,38 @@ def _kill_tree(proc: psutil.Process) -> None:
             pass
 
 
+def _tree_cpu(proc: psutil.Process, seen: dict[int, float]) -> float:
+    """CPU seconds (user + system) of the tree so far: each process's latest reading, kept in
+    ``seen`` by pid, so a child that has ended still counts what it used until last seen."""
+    for p in _tree(proc):
+        try:
+            c = p.cpu_times()
+        except psutil.Error:
+            continue
+        seen[p.pid] = c.user + c.system
+    return sum(seen.values())
+
+
 def run_measured(args: list[str], env: dict[str, str], timeout: float | None = None,
-                 by_process: dict[str, int] | None = None) -> tuple[dict[str, Any], float, int]:
+                 by_process: dict[str, int] | None = None,
+                 usage: dict[str, Any] | None = None) -> tuple[dict[str, Any], float, int]:
     """Run a command, sampling the RSS of its process tree; returns (last JSON line, seconds, peak RSS).
 
     ``by_process`` (if given) receives each process's own peak RSS, by module or script name.
+    ``usage`` (if given) receives ``cpu_seconds``, the CPU time of the whole tree (from the
+    kernel's accounting of the waited-for descendants, exact), and ``cores_by_10s``, the cores
+    busy in each 10 s of the run (sampled: a child's last 0.1 s before it ends can be missed).
     The whole tree is killed when ``timeout`` seconds pass (a benchmark must not outlive its slot).
     """
     t0 = time.perf_counter()
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
     ps = psutil.Process(proc.pid)
     peak = 0
     peak_at = [0.0]  # seconds into the run when the peak was seen, to place it among the stages
     done = threading.Event()
+    cpu_seen: dict[int, float] = {}
+    cpu_marks: list[float] = []  # the tree's CPU seconds at each 10 s of the run
 
     over = threading.Event()
 
@@ -111,6 +131,8 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
                 over.set()
                 _kill_tree(ps)
                 return
+            if usage is not None and time.perf_counter() - t0 >= 10 * (len(cpu_marks) + 1):
+                cpu_marks.append(_tree_cpu(ps, cpu_seen))
             time.sleep(0.1)
 
     t = threading.Thread(target=sample, daemon=True)
@@ -127,6 +149,14 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
     seconds = time.perf_counter() - t0
     if by_process is not None:
         by_process["peak_at_s"] = int(peak_at[0] * 1e6)  # stored in the same units, divided below
+    if usage is not None:
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime
+        marks = [0.0, *cpu_marks, max([cpu, *cpu_marks[-1:]])]
+        spans = [10.0] * len(cpu_marks) + [seconds - 10 * len(cpu_marks)]
+        usage["cpu_seconds"] = round(cpu, 2)
+        usage["cores_by_10s"] = [round((b - a) / w, 2) if w > 0 else None
+                                 for a, b, w in zip(marks[:-1], marks[1:], spans, strict=True)]
     if over.is_set():
         raise MemoryLimitError(f"process tree passed {MAX_TREE_RSS / 1e9:.1f} GB after {seconds:.0f} s: killed")
     lines = [ln for ln in out.splitlines() if ln.startswith("{")]  # py-spy, when used, prints too
@@ -156,11 +186,12 @@ def bench_size(n: int, env: dict[str, str], timeout: float | None = None, profil
     cmd = [sys.executable, "-m", "bench.ingest_once", str(corpus), str(wh)]
     load0 = os.getloadavg()[0]
     per_proc: dict[str, int] = {}
+    usage: dict[str, Any] = {}
     raw = DEFAULT_OUT / f"profile_{name}.txt"
     spy = [str(Path(sys.executable).parent / "py-spy"), "record", "--subprocesses", "--threads", "--rate", "20",
            "--format", "raw", "--output", str(raw), "--nonblocking", "--"] if profile else []
     try:
-        first, secs, peak = run_measured([*spy, *cmd], env, timeout, per_proc)
+        first, secs, peak = run_measured([*spy, *cmd], env, timeout, per_proc, None if profile else usage)
     except (MemoryLimitError, subprocess.TimeoutExpired) as exc:
         return {"articles": n, "corpus": mode, "bytes": size, "status": "aborted", "error": f"{type(exc).__name__}: {exc}",
                 "wall_seconds": None, "flow_seconds": None, "peak_rss_mb": None,
@@ -181,6 +212,11 @@ def bench_size(n: int, env: dict[str, str], timeout: float | None = None, profil
         "peak_rss_mb": round(peak / 1e6),
         "peak_rss_seen_at_s": round(per_proc.pop("peak_at_s", 0) / 1e6, 1),
         "peak_rss_mb_by_process": {k: round(v / 1e6) for k, v in sorted(per_proc.items(), key=lambda kv: -kv[1])},
+        # CPU of the whole tree, and cores busy on average and per 10 s (of os.cpu_count()):
+        # what a phase leaves idle, against what only less CPU can speed up.
+        "cpu_seconds": usage.get("cpu_seconds"),
+        "cores_busy": round(usage["cpu_seconds"] / secs, 2) if usage.get("cpu_seconds") else None,
+        "cores_by_10s": usage.get("cores_by_10s"),
         "stage_seconds": _stages(first), "rows": first["rows"],
         "files_loaded": first["files_loaded"], "files_quarantined": first["files_quarantined"],
         "load_average_1m_start": round(load0, 2), "load_average_1m_end": round(os.getloadavg()[0], 2),
@@ -258,20 +294,28 @@ def markdown(results: list[dict[str, Any]]) -> str:
              "replica (story sizes stay constant: a realistic archive); `copies` = the base articles repeated "
              "with only ids, dates and numbers varied (60 ever-growing stories of syndicated copies: the stress case).", "",
              "| corpus | articles | MB | status | wall s | flow s | articles/s | MB/s | peak RSS MB | "
+             "CPU s (cores busy) | "
              "unchanged re-run s (flow s) | unchanged, Prefect server up, s (flow s) | 1% changed s (flow s) | "
              "load avg start/end |",
-             "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         if r["status"] == "aborted":
-            lines.append(f"| {shape(r)} | {r['articles']} | {r['bytes'] / 1e6:.1f} | aborted | " + " | ".join(["n/a"] * 9) + " |")
+            lines.append(f"| {shape(r)} | {r['articles']} | {r['bytes'] / 1e6:.1f} | aborted | " + " | ".join(["n/a"] * 10) + " |")
             continue
         lines.append(
             f"| {shape(r)} | {r['articles']} | {r['bytes'] / 1e6:.1f} | {r['status']} | {r['wall_seconds']:.1f} | "
             f"{r['flow_seconds']:.1f} | {r['articles_per_s']:.0f} | {r['mb_per_s']:.2f} | {r['peak_rss_mb']} | "
+            f"{_fmt(r.get('cpu_seconds'), '.0f')} ({_fmt(r.get('cores_busy'), '.2f')}) | "
             f"{_fmt(r.get('unchanged_rerun_seconds'))} ({_fmt(r.get('unchanged_rerun_flow_seconds'))}) | "
             f"{_fmt(r.get('unchanged_served_seconds'))} ({_fmt(r.get('unchanged_served_flow_seconds'))}) | "
             f"{_fmt(r.get('changed_1pct_seconds'))} ({_fmt(r.get('changed_1pct_flow_seconds'))}) | "
             f"{r.get('load_average_1m_start', 'n/a')}/{r.get('load_average_1m_end', 'n/a')} |")
+    busy = [r for r in results if r.get("cores_by_10s")]
+    if busy:
+        lines += ["", "Cores busy in each 10 s of the first run (CPU seconds of the process tree per second of "
+                  "wall, out of `cpus`; from the start of the process):", ""]
+        lines += [f"- {shape(r)} {r['articles']} ({r.get('cpus')} cpus): "
+                  + " ".join(_fmt(c, ".2f") for c in r["cores_by_10s"]) for r in busy]
     lines += ["", "Per-stage seconds (parse stages run in 2 threads, so they can add up to more than the wall):", ""]
     names = [s for s in STAGES if any(s in (r.get("stage_seconds") or {}) for r in results)]
     lines.append("| corpus | articles | run | " + " | ".join(names) + " |")

@@ -82,7 +82,9 @@ def summary_markdown() -> str:
     rows: list[tuple[str, str, str, str]] = []
     if head:
         rows.append((f"End to end, {head['articles']:,} articles (Prefect, GX, load included)", ">= 5 MB/s",
-                     f"{head['mb_per_s']:.2f} MB/s ({head['articles_per_s']:.0f} articles/s, {head['wall_seconds']:.0f} s wall)",
+                     f"{head['mb_per_s']:.2f} MB/s ({head['articles_per_s']:.0f} articles/s, {head['wall_seconds']:.0f} s wall"
+                     + (f"; {head['cpu_seconds']:.0f} CPU-s, {head['cores_busy']:.2f} of {head.get('cpus')} cores busy"
+                        if head.get("cores_busy") else "") + ")",
                      _met(head["mb_per_s"] >= 5 and head["status"] == "succeeded")))
         if big:
             rows.append(("100,000 articles", "a few minutes", f"{big['wall_seconds'] / 60:.1f} min",

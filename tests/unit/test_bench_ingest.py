@@ -1,0 +1,38 @@
+"""bench.ingest.run_measured: the CPU of the whole process tree, grandchildren included."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from bench.ingest import run_measured
+
+# A child that burns CPU itself and in a grandchild, then prints its JSON line.
+_BURN = """
+import json, subprocess, sys, time
+def burn(s):
+    t = time.process_time()
+    while time.process_time() - t < s:
+        pass
+child = subprocess.Popen([sys.executable, "-c", "import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.4: pass"])
+burn(0.3)
+child.wait()
+print(json.dumps({"ok": True}))
+"""
+
+
+def test_cpu_of_the_tree_counts_grandchildren() -> None:
+    usage: dict = {}
+    out, seconds, peak = run_measured([sys.executable, "-c", _BURN], dict(os.environ), timeout=60, usage=usage)
+    assert out == {"ok": True}
+    assert peak > 0
+    # 0.3 s in the child and 0.4 s in the grandchild, plus two interpreter starts
+    assert 0.7 <= usage["cpu_seconds"] <= 0.7 + 2.0
+    (cores,) = usage["cores_by_10s"]  # a run shorter than 10 s: one span, the whole run
+    assert cores is not None
+    assert abs(cores - usage["cpu_seconds"] / seconds) < 0.05
+
+
+def test_no_usage_asked_no_usage_measured() -> None:
+    out, _seconds, _peak = run_measured([sys.executable, "-c", "print('{}')"], dict(os.environ), timeout=60)
+    assert out == {}
