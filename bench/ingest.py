@@ -98,14 +98,15 @@ def _tree_cpu(proc: psutil.Process, seen: dict[int, float]) -> float:
 
 
 def run_measured(args: list[str], env: dict[str, str], timeout: float | None = None,
-                 by_process: dict[str, int] | None = None,
-                 usage: dict[str, Any] | None = None) -> tuple[dict[str, Any], float, int]:
+                 by_process: dict[str, int] | None = None, usage: dict[str, Any] | None = None,
+                 usage_window_s: float = 10.0) -> tuple[dict[str, Any], float, int]:
     """Run a command, sampling the RSS of its process tree; returns (last JSON line, seconds, peak RSS).
 
     ``by_process`` (if given) receives each process's own peak RSS, by module or script name.
     ``usage`` (if given) receives ``cpu_seconds``, the CPU time of the whole tree (from the
     kernel's accounting of the waited-for descendants, exact), and ``cores_by_10s``, the cores
-    busy in each 10 s of the run (sampled: a child's last 0.1 s before it ends can be missed).
+    busy in each ``usage_window_s`` (10 s) of the run (sampled every 0.1 s: a child's last
+    0.1 s before it ends falls in the last window).
     The whole tree is killed when ``timeout`` seconds pass (a benchmark must not outlive its slot).
     """
     t0 = time.perf_counter()
@@ -116,7 +117,7 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
     peak_at = [0.0]  # seconds into the run when the peak was seen, to place it among the stages
     done = threading.Event()
     cpu_seen: dict[int, float] = {}
-    cpu_marks: list[float] = []  # the tree's CPU seconds at each 10 s of the run
+    cpu_marks: list[float] = []  # the tree's CPU seconds at the end of each window
 
     over = threading.Event()
 
@@ -131,8 +132,10 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
                 over.set()
                 _kill_tree(ps)
                 return
-            if usage is not None and time.perf_counter() - t0 >= 10 * (len(cpu_marks) + 1):
-                cpu_marks.append(_tree_cpu(ps, cpu_seen))
+            if usage is not None:  # read every time: a child living a few seconds must be seen
+                cpu_now = _tree_cpu(ps, cpu_seen)
+                if time.perf_counter() - t0 >= usage_window_s * (len(cpu_marks) + 1):
+                    cpu_marks.append(cpu_now)
             time.sleep(0.1)
 
     t = threading.Thread(target=sample, daemon=True)
@@ -153,7 +156,7 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
         ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime
         marks = [0.0, *cpu_marks, max([cpu, *cpu_marks[-1:]])]
-        spans = [10.0] * len(cpu_marks) + [seconds - 10 * len(cpu_marks)]
+        spans = [usage_window_s] * len(cpu_marks) + [seconds - usage_window_s * len(cpu_marks)]
         usage["cpu_seconds"] = round(cpu, 2)
         usage["cores_by_10s"] = [round((b - a) / w, 2) if w > 0 else None
                                  for a, b, w in zip(marks[:-1], marks[1:], spans, strict=True)]

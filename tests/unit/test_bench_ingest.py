@@ -36,3 +36,28 @@ def test_cpu_of_the_tree_counts_grandchildren() -> None:
 def test_no_usage_asked_no_usage_measured() -> None:
     out, _seconds, _peak = run_measured([sys.executable, "-c", "print('{}')"], dict(os.environ), timeout=60)
     assert out == {}
+
+
+# A grandchild that burns CPU and ends early, then a parent that only waits.
+_BURN_THEN_IDLE = """
+import json, subprocess, sys, time
+subprocess.run([sys.executable, "-c", "import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.6: pass"])
+time.sleep(1.5)
+print(json.dumps({}))
+"""
+
+
+def test_cpu_lands_in_the_window_it_was_used() -> None:
+    usage: dict = {}
+    _out, seconds, _peak = run_measured([sys.executable, "-c", _BURN_THEN_IDLE], dict(os.environ), timeout=60,
+                                        usage=usage, usage_window_s=0.5)
+    cores = usage["cores_by_10s"]
+    spans = [0.5] * (len(cores) - 1) + [seconds - 0.5 * (len(cores) - 1)]
+    assert len(cores) >= 5
+    # every CPU second is in some window ...
+    assert abs(sum(c * s for c, s in zip(cores, spans, strict=True)) - usage["cpu_seconds"]) < 0.05
+    # ... and the grandchild's is in the windows it ran in, not lumped into the idle end (the
+    # last, partial window holds the exit of the parent)
+    assert max(cores[-3:-1]) < 0.2
+    assert cores[-1] * spans[-1] < 0.1
+    assert max(cores[:-3]) > 0.5
