@@ -63,9 +63,9 @@ def _label(p: psutil.Process) -> str:
     return Path(cmd[1]).name if len(cmd) > 1 else (cmd[0] if cmd else "?")
 
 
-def _tree_rss(proc: psutil.Process, by_process: dict[str, int] | None = None) -> int:
+def _tree_rss(procs: list[psutil.Process], by_process: dict[str, int] | None = None) -> int:
     total = 0
-    for p in _tree(proc):
+    for p in procs:
         try:
             rss = p.memory_info().rss
         except psutil.Error:
@@ -85,10 +85,10 @@ def _kill_tree(proc: psutil.Process) -> None:
             pass
 
 
-def _tree_cpu(proc: psutil.Process, seen: dict[int, float]) -> float:
+def _tree_cpu(procs: list[psutil.Process], seen: dict[int, float]) -> float:
     """CPU seconds (user + system) of the tree so far: each process's latest reading, kept in
     ``seen`` by pid, so a child that has ended still counts what it used until last seen."""
-    for p in _tree(proc):
+    for p in procs:
         try:
             c = p.cpu_times()
         except psutil.Error:
@@ -124,7 +124,8 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            rss = _tree_rss(ps, by_process)
+            procs = _tree(ps)
+            rss = _tree_rss(procs, by_process)
             if rss > peak:
                 peak = rss
                 peak_at[0] = time.perf_counter() - t0
@@ -133,7 +134,7 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
                 _kill_tree(ps)
                 return
             if usage is not None:  # read every time: a child living a few seconds must be seen
-                cpu_now = _tree_cpu(ps, cpu_seen)
+                cpu_now = _tree_cpu(procs, cpu_seen)
                 if time.perf_counter() - t0 >= usage_window_s * (len(cpu_marks) + 1):
                     cpu_marks.append(cpu_now)
             time.sleep(0.1)

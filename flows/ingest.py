@@ -307,8 +307,7 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
         db.replace_table(con, "stories", stories(docs, texts=texts))
     links = docs.select("doc_id", "story_id", "outlet", "published_at", "duplicate_of")
     del docs, dups, assigned
-    _release_free_memory()
-    _shed_cache(con, memory_limit)
+    _between_parts(con, memory_limit)
     with _timed(times, "derive: quote groups"):
         qs = db.fetch_frame(con, "select quote_id, text, is_partial from quotes")
         if qs.height:
@@ -325,14 +324,23 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
             finally:
                 con.unregister("_qg")
             del grouped
-    # Quote groups leave cyclic garbage and freed heap behind, and facts makes too few
-    # objects here for a collection to come soon: collected and trimmed first, the flow's
-    # peak in facts (the run's peak) went from 1,017 to 789 MB at 100,000 articles, the flow
-    # and its facts workers from 1,510 to 1,249 MB (derive-only harness, docs/scaling.md).
-    _release_free_memory()
-    _shed_cache(con, memory_limit)
+    _between_parts(con, memory_limit)
     with _timed(times, "derive: facts"):
         _derive_facts(con, links, before, workers)
+
+
+def _between_parts(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> None:
+    """What the part before left, freed before the next: Python's garbage and free heap
+    (``_release_free_memory``), then DuckDB's cached pages (``_shed_cache``).
+
+    The parts make few Python objects in this process, so no collection comes on its own:
+    before facts, the garbage and freed heap of quote groups stayed through facts, the run's
+    peak. Freed first, the flow's peak in facts went from 1,017 to 789 MB at 100,000 articles,
+    the flow and its facts workers from 1,510 to 1,249 MB (derive-only harness,
+    docs/scaling.md).
+    """
+    _release_free_memory()
+    _shed_cache(con, memory_limit)
 
 
 READING_MEMORY_LIMIT = "64MB"  # DuckDB's limit while derive only streams text from the stage
