@@ -106,7 +106,8 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
     ``usage`` (if given) receives ``cpu_seconds``, the CPU time of the whole tree (from the
     kernel's accounting of the waited-for descendants, exact), and ``cores_by_10s``, the cores
     busy in each ``usage_window_s`` (10 s) of the run (sampled every 0.1 s: a child's last
-    0.1 s before it ends falls in the last window).
+    0.1 s before it ends falls in the last window), and ``rss_mb_by_10s``, the tree's peak RSS
+    in each window (MB): the memory each phase of the run leaves to spare.
     The whole tree is killed when ``timeout`` seconds pass (a benchmark must not outlive its slot).
     """
     t0 = time.perf_counter()
@@ -118,6 +119,7 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
     done = threading.Event()
     cpu_seen: dict[int, float] = {}
     cpu_marks: list[float] = []  # the tree's CPU seconds at the end of each window
+    rss_marks: list[int] = [0]  # the tree's peak RSS in each window, the current one last
 
     over = threading.Event()
 
@@ -137,6 +139,8 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
                 cpu_now = _tree_cpu(procs, cpu_seen)
                 if time.perf_counter() - t0 >= usage_window_s * (len(cpu_marks) + 1):
                     cpu_marks.append(cpu_now)
+                    rss_marks.append(0)
+                rss_marks[-1] = max(rss_marks[-1], rss)
             time.sleep(0.1)
 
     t = threading.Thread(target=sample, daemon=True)
@@ -161,6 +165,8 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
         usage["cpu_seconds"] = round(cpu, 2)
         usage["cores_by_10s"] = [round((b - a) / w, 2) if w > 0 else None
                                  for a, b, w in zip(marks[:-1], marks[1:], spans, strict=True)]
+        # a window whose mark fell on the last sample holds no sample of its own: none
+        usage["rss_mb_by_10s"] = [round(r / 1e6) if r else None for r in rss_marks[:len(usage["cores_by_10s"])]]
     if over.is_set():
         raise MemoryLimitError(f"process tree passed {MAX_TREE_RSS / 1e9:.1f} GB after {seconds:.0f} s: killed")
     lines = [ln for ln in out.splitlines() if ln.startswith("{")]  # py-spy, when used, prints too
@@ -221,6 +227,7 @@ def bench_size(n: int, env: dict[str, str], timeout: float | None = None, profil
         "cpu_seconds": usage.get("cpu_seconds"),
         "cores_busy": round(usage["cpu_seconds"] / secs, 2) if usage.get("cpu_seconds") else None,
         "cores_by_10s": usage.get("cores_by_10s"),
+        "rss_mb_by_10s": usage.get("rss_mb_by_10s"),
         "stage_seconds": _stages(first), "rows": first["rows"],
         "files_loaded": first["files_loaded"], "files_quarantined": first["files_quarantined"],
         "load_average_1m_start": round(load0, 2), "load_average_1m_end": round(os.getloadavg()[0], 2),
@@ -320,6 +327,11 @@ def markdown(results: list[dict[str, Any]]) -> str:
                   "wall, out of `cpus`; from the start of the process):", ""]
         lines += [f"- {shape(r)} {r['articles']} ({r.get('cpus')} cpus): "
                   + " ".join(_fmt(c, ".2f") for c in r["cores_by_10s"]) for r in busy]
+    held = [r for r in results if r.get("rss_mb_by_10s")]
+    if held:
+        lines += ["", "Peak RSS of the process tree in each 10 s of the first run (MB):", ""]
+        lines += [f"- {shape(r)} {r['articles']}: " + " ".join(_fmt(m, ".0f") for m in r["rss_mb_by_10s"])
+                  for r in held]
     lines += ["", "Per-stage seconds (parse stages run in 2 threads, so they can add up to more than the wall):", ""]
     names = [s for s in STAGES if any(s in (r.get("stage_seconds") or {}) for r in results)]
     lines.append("| corpus | articles | run | " + " | ".join(names) + " |")

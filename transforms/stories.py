@@ -42,7 +42,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import pairwise
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import polars as pl
@@ -62,7 +62,11 @@ LONG_COPY_MIN_CONTAINMENT = 0.3  # ... making up this share of the smaller text
 STAR_HOLDERS = 4             # each shingle links a document to this many earliest holders
 CANDIDATE_MIN_SHARED = 3     # star links a pair needs before it is verified exactly
 STRIP_QUOTES = True          # quoted words are not evidence of copying: rewrites quote too
-_QUOTED = r'“[^“”\n]{0,2000}”|"[^"\n]{0,2000}"|‘[^‘’\n]{0,300}’'
+# Curly quotes open and close with different marks, so an unclosed “ cannot pair with a
+# later quote's ” (the next “ or the line's end stops it) and needs no length bound; a
+# bound of {0,2000} on that multi-byte class made this the slowest regex of copies (7x).
+# Straight quotes do pair across: bounded, so one missing " cannot strip a whole paragraph.
+_QUOTED = r'“[^“”\n]*”|"[^"\n]{0,2000}"|‘[^‘’\n]{0,300}’'
 _HASH_SEED = 20210705
 _BLOCK_ROWS = 2_000_000    # pair x shingle (or term) rows held at once: bounds the memory on large warehouses
 _SHINGLE_MULT = np.uint64(0x9E3779B97F4A7C15)
@@ -145,15 +149,26 @@ def _chronological(documents: pl.DataFrame) -> pl.DataFrame:
     return documents.sort(["published_at", "doc_id"], nulls_last=True).with_row_index("idx")
 
 
-def _normalised(expr: pl.Expr) -> pl.Expr:
-    """Lower case, no accents, no punctuation, apostrophes dropped, single spaces."""
+# Characters NFKD may change: not ASCII, and not the curly quotes and dashes of news text
+# (NFKD leaves those alone, and they hold no combining mark).
+_DECOMPOSABLE = r"[^\x00-\x7F“”‘’–—]"
+
+
+def _normalised(expr: pl.Expr, decompose: bool = True) -> pl.Expr:
+    """Lower case, no accents, no punctuation, apostrophes dropped, single spaces.
+
+    ``decompose=False`` skips the accent removal (NFKD, then combining marks dropped): the
+    same result for a text without ``_DECOMPOSABLE`` characters, at a third of the cost.
+    """
+    out = expr.fill_null("")
+    if decompose:
+        out = out.str.normalize("NFKD").str.replace_all(r"\p{Mn}", "")
     out = (
-        expr.fill_null("")
-        .str.normalize("NFKD")
-        .str.replace_all(r"\p{Mn}", "")
-        .str.to_lowercase()
+        out.str.to_lowercase()
         .str.replace_all(r"['’‘`´]", "")
-        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
+        # Runs of anything but letters and digits become one space. Written so that a lone
+        # space (most runs) is not a match: replacing it with itself took two thirds of the time.
+        .str.replace_all(r"[^\p{L}\p{N}]{2,}|[^\p{L}\p{N} ]", " ")
     )
     return out.str.strip_chars()
 
@@ -190,9 +205,14 @@ def _block_shingles(docs: pl.DataFrame) -> pl.DataFrame:
     text = pl.col("text")
     if STRIP_QUOTES:
         text = text.str.replace_all(_QUOTED, " ")
-    text = _normalised(text)
+    # Most documents (about 80% of news text) hold no character NFKD would change: they skip
+    # it. A document's words stay consecutive rows, which is all the shingles need.
+    plain = docs.select(~pl.col("text").fill_null("").str.contains(_DECOMPOSABLE)).to_series()
     words = (
-        docs.select(pl.col("idx"), text.str.split(" ").alias("w"))
+        pl.concat([
+            docs.filter(plain).select(pl.col("idx"), _normalised(text, decompose=False).str.split(" ").alias("w")),
+            docs.filter(~plain).select(pl.col("idx"), _normalised(text).str.split(" ").alias("w")),
+        ])
         .explode("w")
         .filter(pl.col("w").is_not_null() & (pl.col("w") != ""))
     )
@@ -323,7 +343,8 @@ def _shingle_parts(docs: pl.DataFrame, texts: Texts | None, spill: Spill) -> np.
     n_of = np.zeros(docs.height, dtype=np.int64)
     shift = np.uint64(64 - int(SHINGLE_PARTITIONS - 1).bit_length())
     blocks_in = _text_blocks(docs.select("idx", "doc_id", *(["text"] if texts is None else [])), texts, ("text",))
-    for sh in threaded(lambda block: _block_shingles(block).unique(maintain_order=True), blocks_in):
+    # Any row order will do: each part is sorted by shingle and document before it is read.
+    for sh in threaded(lambda block: _block_shingles(block).unique(), blocks_in):
         if sh.is_empty():
             continue
         n_of += np.bincount(sh["idx"].to_numpy(), minlength=docs.height)
@@ -349,21 +370,28 @@ def duplicates(documents: pl.DataFrame, texts: Texts | None = None, spill: Spill
     n_of = _shingle_parts(docs, texts, spill)
     # Each part: its rows sorted by shingle, then by document, and only documents with enough
     # shingles to be a copy. Star links are counted per part (a shingle is in one part), set
-    # aside by pair, and summed one set of pairs at a time.
-    for p in range(SHINGLE_PARTITIONS):
-        rows = spill.take(f"shingles/{p}")
-        if rows is None:
-            continue
+    # aside by pair, and summed one set of pairs at a time. Parts are worked by ``threaded``
+    # (numpy and Polars release the GIL); the spill is only touched from this thread.
+    def parts(prefix: str) -> Iterator[tuple[int, pl.DataFrame]]:
+        for p in range(SHINGLE_PARTITIONS):
+            rows = spill.take(f"{prefix}/{p}")
+            if rows is not None:
+                yield p, rows
+
+    def stars(item: tuple[int, pl.DataFrame]) -> tuple[int, pl.DataFrame, dict[Any, pl.DataFrame]]:
+        p, rows = item
         rows = rows.sort("sh", "idx")
         rows = rows.filter(pl.Series(n_of[rows["idx"].to_numpy()] >= COPY_MIN_SHINGLES))
         star = _star_counts(rows["idx"].to_numpy(), rows["sh"].to_numpy())
-        spill.put(f"sorted/{p}", rows)
-        del rows
         key = star["key"].to_numpy()
         by_pair = ((key >> np.uint64(32)) + (key & np.uint64(0xFFFFFFFF))) % np.uint64(SHINGLE_PARTITIONS)
-        for (q,), piece in star.with_columns(pl.Series("q", by_pair)).partition_by("q", as_dict=True).items():
+        return p, rows, star.with_columns(pl.Series("q", by_pair)).partition_by("q", as_dict=True)
+
+    for p, rows, by_q in threaded(stars, parts("shingles")):
+        spill.put(f"sorted/{p}", rows)
+        for (q,), piece in by_q.items():
             spill.put(f"stars/{q}", piece.drop("q"))
-        del star, key, by_pair
+        del rows, by_q
     found = [np.zeros(0, dtype=np.uint64)]
     for q in range(SHINGLE_PARTITIONS):
         links = spill.take(f"stars/{q}")
@@ -376,11 +404,10 @@ def duplicates(documents: pl.DataFrame, texts: Texts | None = None, spill: Spill
     a = (pairs >> np.uint64(32)).astype(np.int64)
     b = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
     inter = np.zeros(len(pairs), dtype=np.int64)
-    for p in range(SHINGLE_PARTITIONS):
-        rows = spill.take(f"sorted/{p}")
-        if rows is not None and len(pairs):
-            inter += _pair_intersections(rows["idx"].to_numpy(), rows["sh"].to_numpy(), a, b)
-        del rows
+    for part in threaded(lambda item: _pair_intersections(item[1]["idx"].to_numpy(), item[1]["sh"].to_numpy(), a, b),
+                         parts("sorted")):
+        inter += part
+        del part
     keep = inter > 0
     shared = pl.DataFrame({"idx": a[keep], "holder": b[keep], "inter": inter[keep]}).cast(
         {"idx": pl.UInt32, "holder": pl.UInt32, "inter": pl.UInt32})

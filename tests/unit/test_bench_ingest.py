@@ -61,3 +61,27 @@ def test_cpu_lands_in_the_window_it_was_used() -> None:
     assert max(cores[-3:-1]) < 0.2
     assert cores[-1] * spans[-1] < 0.1
     assert max(cores[:-3]) > 0.5
+
+
+# A child that holds 300 MB for about a second, lets it go, then idles.
+_HOLD_THEN_FREE = """
+import json, time
+held = bytearray(300 * 1000 * 1000)
+for i in range(0, len(held), 4096):
+    held[i] = 1  # touch every page: RSS, not only address space
+time.sleep(1.0)
+del held
+time.sleep(1.5)
+print(json.dumps({}))
+"""
+
+
+def test_peak_memory_lands_in_the_window_it_was_held() -> None:
+    usage: dict = {}
+    _out, _seconds, peak = run_measured([sys.executable, "-c", _HOLD_THEN_FREE], dict(os.environ), timeout=60,
+                                        usage=usage, usage_window_s=0.5)
+    rss = usage["rss_mb_by_10s"]
+    assert len(rss) == len(usage["cores_by_10s"])
+    assert max(m for m in rss if m is not None) == round(peak / 1e6)
+    assert max(m for m in rss[:3] if m is not None) > 300
+    assert max(m for m in rss[-3:] if m is not None) < 150

@@ -329,3 +329,43 @@ def test_stories_reads_untitled_labels_through_texts() -> None:
     label = want["label"][0]
     assert label is not None
     assert "raciborz" in label  # read from the text
+
+
+def test_text_without_decomposable_characters_skips_nfkd_with_the_same_result() -> None:
+    import unicodedata
+
+    import transforms.stories as S
+
+    allowed = [chr(c) for c in range(128)] + list("“”‘’–—")
+    # Every character the fast path admits is one NFKD leaves alone and no combining mark ...
+    for c in allowed:
+        assert unicodedata.normalize("NFKD", c) == c, repr(c)
+        assert unicodedata.category(c) != "Mn", repr(c)
+        assert not pl.Series([c]).str.contains(S._DECOMPOSABLE)[0], repr(c)
+    # ... and the characters NFKD does change are routed to the full path.
+    for c in "éÉñçøﬁ①²½\u00a0\u0301ü":
+        assert pl.Series([c]).str.contains(S._DECOMPOSABLE)[0], repr(c)
+    texts = pl.Series([FLOOD.encode("ascii", "ignore").decode(), "Don’t — “Quote” ‘x’ – 1,000 people's  (AP)\t\n",
+                       "", "a--b__c  d", "It's 9/11: O'Brien’s “last” word…".replace("…", "...")])
+    frame = pl.DataFrame({"t": texts})
+    fast = frame.select(S._normalised(pl.col("t"), decompose=False))
+    full = frame.select(S._normalised(pl.col("t")))
+    assert_frame_equal(fast, full)
+    # the accents themselves still go on the full path
+    assert pl.DataFrame({"t": ["Racibórz Chełstowski"]}).select(S._normalised(pl.col("t")))[0, 0] == "raciborz chełstowski"
+
+
+def test_quoted_words_are_stripped_but_an_unclosed_quote_strips_nothing() -> None:
+    import transforms.stories as S
+
+    def strip(s: str) -> str:
+        return str(pl.Series([s]).str.replace_all(S._QUOTED, " ")[0])
+
+    long_quote = "“" + "word " * 600 + "”"  # 3,000 characters: curly quotes need no bound
+    assert strip(f"He said {long_quote} today.") == "He said   today."
+    unclosed = "He said “this " + "and more " * 300 + "\nNext “quoted” line."
+    assert strip(unclosed) == unclosed.replace("“quoted”", " ")
+    # a straight quote pairs with the next one, so its reach stays bounded: the 2,500
+    # characters after the first one are kept (the match starts at the second quote)
+    straight = 'A "' + "x" * 2500 + '" b "short" c'
+    assert strip(straight) == 'A "' + "x" * 2500 + ' short" c'
