@@ -553,7 +553,12 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
     def weighted(counts: pl.DataFrame | None) -> pl.DataFrame | None:
         if counts is None or counts.is_empty():
             return None
-        dfs = df_n[np.searchsorted(df_h, counts["h"].to_numpy())]
+        # The block's terms looked up in sorted order: the binary searches then walk the df
+        # table (millions of terms) front to back instead of at random, about 10x faster.
+        hs = counts["h"].to_numpy()
+        order = np.argsort(hs)
+        dfs = np.empty(len(hs), dtype=df_n.dtype)
+        dfs[order] = df_n[np.searchsorted(df_h, hs[order])]
         w = (
             counts.with_columns(pl.Series("df", dfs).cast(pl.UInt32))
             .with_columns(
