@@ -1550,10 +1550,7 @@ def _contains(sorted_keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
     """Which ``queries`` occur in ``sorted_keys`` (ascending, distinct)."""
     if not len(sorted_keys):
         return np.zeros(len(queries), dtype=bool)
-    # Looked up in sorted order: the binary searches walk the keys front to back.
-    order = np.argsort(queries)
-    pos = np.empty(len(queries), dtype=np.int64)
-    pos[order] = np.searchsorted(sorted_keys, queries[order])
+    pos = np.searchsorted(sorted_keys, queries)
     return sorted_keys[np.minimum(pos, len(sorted_keys) - 1)] == queries
 
 
