@@ -506,6 +506,25 @@ def _block_tf(docs: pl.DataFrame) -> pl.DataFrame:
     return tf
 
 
+def _summed_by_key(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys of ``parts`` (pairs of key and count arrays), sorted, and each key's
+    summed count (as uint32).
+
+    A sort, not a hash group-by: on the 4.1 million terms of 100,000 articles Polars'
+    group-by took about 640 MB more than its input at its peak, the sort about 120 MB, in
+    the same time (it was the peak of stories' term pass).
+    """
+    keys = np.concatenate([k for k, _ in parts])
+    counts = np.concatenate([c for _, c in parts])
+    order = np.argsort(keys)
+    keys, counts = keys[order], counts[order]
+    del order
+    if len(keys) == 0:
+        return keys, counts.astype(np.uint32)
+    start = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    return keys[start], np.add.reduceat(counts, start).astype(np.uint32)
+
+
 def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None = None) -> pl.DataFrame:
     """Weighted, L2-normalised TF-IDF terms per document: columns idx, h, w, df, propose.
 
@@ -527,7 +546,8 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
     spill = spill if spill is not None else MemorySpill()
     fields = ("title", "subtitle", "text")
     own = [c for c in fields if texts is None]
-    df_parts: list[pl.DataFrame] = []
+    # Document frequencies as (sorted term hashes, counts), summed a few blocks at a time.
+    df_parts: list[tuple[np.ndarray, np.ndarray]] = []
     n_blocks = 0
 
     def counted(block: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -535,19 +555,16 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
         return tf, tf.group_by("h").len("df")
 
     for tf, block_df in threaded(counted, _text_blocks(docs.select("idx", "doc_id", *own), texts, fields)):
-        df_parts.append(block_df)
+        df_parts.append((block_df["h"].to_numpy(), block_df["df"].to_numpy()))
         if len(df_parts) >= 8:
-            df_parts = [pl.concat(df_parts).group_by("h").agg(pl.col("df").sum())]
+            df_parts = [_summed_by_key(df_parts)]
         spill.put(f"tf/{n_blocks}", tf)
         n_blocks += 1
     out_schema = {"idx": pl.UInt32, "h": pl.UInt64, "w": pl.Float64, "df": pl.UInt32, "propose": pl.Boolean}
     if not df_parts:
         return pl.DataFrame(schema=out_schema)
-    df = pl.concat(df_parts).group_by("h").agg(pl.col("df").sum()).sort("h")
+    df_h, df_n = _summed_by_key(df_parts)
     del df_parts
-    df_h = df["h"].to_numpy()
-    df_n = df["df"].to_numpy()
-    del df
     n_docs = docs.height
 
     def weighted(counts: pl.DataFrame | None) -> pl.DataFrame | None:

@@ -369,3 +369,23 @@ def test_quoted_words_are_stripped_but_an_unclosed_quote_strips_nothing() -> Non
     # characters after the first one are kept (the match starts at the second quote)
     straight = 'A "' + "x" * 2500 + '" b "short" c'
     assert strip(straight) == 'A "' + "x" * 2500 + ' short" c'
+
+
+def test_document_frequencies_summed_by_sorting_equal_a_group_by() -> None:
+    import numpy as np
+
+    import transforms.stories as S
+
+    rng = np.random.default_rng(7)
+    parts = [(rng.integers(0, 50, n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15), rng.integers(1, 9, n).astype(np.uint32))
+             for n in (0, 1, 40, 300)]
+    keys, counts = S._summed_by_key(parts)
+    want = (pl.DataFrame({"h": np.concatenate([k for k, _ in parts]), "df": np.concatenate([c for _, c in parts])})
+            .group_by("h").agg(pl.col("df").sum()).sort("h"))
+    assert keys.tolist() == want["h"].to_list()
+    assert counts.tolist() == want["df"].to_list()
+    assert counts.dtype == np.uint32
+    assert list(keys) == sorted(set(keys.tolist()))  # sorted, distinct: searchsorted reads it
+    empty_keys, empty_counts = S._summed_by_key([(np.zeros(0, np.uint64), np.zeros(0, np.uint32))])
+    assert len(empty_keys) == 0
+    assert len(empty_counts) == 0
