@@ -545,3 +545,20 @@ def test_quotes_frame_skips_documents_without_marks() -> None:
     assert out.get_column("doc_id").to_list() == ["a", "c"]
     assert out.get_column("text").to_list() == ["We will stay", "temporary"]
     assert out.get_column("speaker").to_list()[0] == "Abdul Basir"
+
+
+def test_dense_ids_are_np_unique_inverse() -> None:
+    import numpy as np
+
+    from transforms.quotes import _dense_ids
+
+    rng = np.random.default_rng(3)
+    for values in (rng.integers(0, 40, 500), rng.integers(-5, 10**12, 300), np.array([7]), np.array([2, 2, 2])):
+        values = values.astype(np.int64)
+        want_values, want_ids = np.unique(values, return_inverse=True)
+        ids, n = _dense_ids(values.copy())
+        assert ids.tolist() == want_ids.tolist()
+        assert n == len(want_values)
+    ids, n = _dense_ids(np.zeros(0, dtype=np.int64))
+    assert len(ids) == 0
+    assert n == 0
