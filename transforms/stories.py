@@ -238,8 +238,8 @@ def _block_shingles(docs: pl.DataFrame) -> pl.DataFrame:
 
 
 def _shingle_starts(h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For rows sorted by shingle ``h``: whether each row starts its shingle's run, the run
-    starts, and the run sizes."""
+    """For rows sorted by a key ``h`` (a shingle, a term's hash): whether each row starts
+    its key's run, the run starts, and the run sizes."""
     n = len(h)
     new = np.ones(n, dtype=bool)
     new[1:] = h[1:] != h[:-1]
@@ -521,7 +521,7 @@ def _summed_by_key(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarr
     del order
     if len(keys) == 0:
         return keys, counts.astype(np.uint32)
-    start = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    _new, start, _size = _shingle_starts(keys)  # the runs of equal keys
     return keys[start], np.add.reduceat(counts, start).astype(np.uint32)
 
 

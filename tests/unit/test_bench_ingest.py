@@ -47,10 +47,16 @@ print(json.dumps({}))
 """
 
 
-def test_cpu_lands_in_the_window_it_was_used() -> None:
+def _in_windows(code: str) -> tuple[dict, float, int]:
+    """``run_measured`` of a Python child over 0.5-s windows: usage, seconds, peak RSS."""
     usage: dict = {}
-    _out, seconds, _peak = run_measured([sys.executable, "-c", _BURN_THEN_IDLE], dict(os.environ), timeout=60,
-                                        usage=usage, usage_window_s=0.5)
+    _out, seconds, peak = run_measured([sys.executable, "-c", code], dict(os.environ), timeout=60,
+                                       usage=usage, usage_window_s=0.5)
+    return usage, seconds, peak
+
+
+def test_cpu_lands_in_the_window_it_was_used() -> None:
+    usage, seconds, _peak = _in_windows(_BURN_THEN_IDLE)
     cores = usage["cores_by_10s"]
     spans = [0.5] * (len(cores) - 1) + [seconds - 0.5 * (len(cores) - 1)]
     assert len(cores) >= 5
@@ -77,9 +83,7 @@ print(json.dumps({}))
 
 
 def test_peak_memory_lands_in_the_window_it_was_held() -> None:
-    usage: dict = {}
-    _out, _seconds, peak = run_measured([sys.executable, "-c", _HOLD_THEN_FREE], dict(os.environ), timeout=60,
-                                        usage=usage, usage_window_s=0.5)
+    usage, _seconds, peak = _in_windows(_HOLD_THEN_FREE)
     rss = usage["rss_mb_by_10s"]
     assert len(rss) == len(usage["cores_by_10s"])
     assert max(m for m in rss if m is not None) == round(peak / 1e6)
