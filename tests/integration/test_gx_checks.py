@@ -94,3 +94,74 @@ def _rendered(docs: Path) -> str:
     text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style).*?</\1>", "", page, flags=re.S)))
     text = re.sub(r"\s+", " ", text)
     return text[text.index("Table-Level Expectations Status"):]
+
+
+def _validate_offsets(tmp_path: Path, query: str) -> dict:
+    """One check over a documents/sentences pair whose join outgrows a 32 MB DuckDB limit:
+    20,000 documents of 2 KB, 8 sentences each, 3 of them cut at the wrong offsets."""
+    import great_expectations as gx
+
+    from expectations.gx_checks import SqlCheckExpectation
+    from expectations.gx_duckdb import apply_fix
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create table documents as select md5(range::varchar)[:16] as doc_id, "
+                "repeat(md5(range::varchar), 64) as text from range(20000)")
+    con.execute("create table sentences as select d.doc_id, s.range as sentence_no, s.range * 32 as char_start, "
+                "s.range * 32 + 32 as char_end, substr(d.text, s.range * 32 + 1, 32) as text "
+                "from documents d, range(8) s")
+    con.execute("update sentences set char_start = char_start + 1 where sentence_no = 3 "
+                "and doc_id in (select doc_id from documents order by doc_id limit 3)")
+    con.close()
+    apply_fix()
+    context = gx.get_context(mode="ephemeral")
+    source = context.data_sources.add_sql(name="w", connection_string=f"duckdb:///{db}?memory_limit=32MB&threads=2")
+    batch = source.add_table_asset(name="s", table_name="sentences").add_batch_definition_whole_table("all")
+    suite = context.suites.add(gx.ExpectationSuite(name="s", expectations=[
+        SqlCheckExpectation(unexpected_rows_query=query, description="offsets")]))
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name="s", data=batch, suite=suite))
+    result = context.checkpoints.add(gx.Checkpoint(
+        name="c", validation_definitions=[definition], result_format={"result_format": "COMPLETE"})).run()
+    (run,) = result.run_results.values()
+    (r,) = run.results
+    return {"success": r.success, **(r.result or {}), "exception": r.exception_info}
+
+
+OFFSETS = ("select s.doc_id, s.sentence_no from {batch} s join documents d using (doc_id) "
+           "where {part:s.doc_id} and {part:d.doc_id} "
+           "and substr(d.text, s.char_start + 1, s.char_end - s.char_start) <> s.text")
+
+
+def test_a_check_that_runs_out_of_memory_runs_again_in_parts(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from expectations.gx_checks import PART
+
+    # Whole, the join does not fit the limit: the check could not pass this way.
+    whole = _validate_offsets(tmp_path / "whole", PART.sub("true", OFFSETS))
+    assert "Out of Memory" in str(whole["exception"])
+    with caplog.at_level("WARNING", logger="expectations.gx_checks"):
+        parted = _validate_offsets(tmp_path / "parts", OFFSETS)
+    assert not parted["exception"]["raised_exception"]
+    assert parted["success"] is False
+    assert parted["observed_value"] == 3
+    assert sorted(r["sentence_no"] for r in parted["details"]["unexpected_rows"]) == [3, 3, 3]
+    assert any("running it again in 2 parts" in m for m in caplog.messages)
+
+
+def test_a_split_check_keeps_at_most_200_rows_and_counts_them_all(tmp_path: Path) -> None:
+    query = OFFSETS.replace("<> s.text", "= s.text and s.sentence_no < 2")  # 40,000 rows
+    parted = _validate_offsets(tmp_path, query)
+    assert parted["observed_value"] == 40_000
+    assert len(parted["details"]["unexpected_rows"]) == 200
+
+
+def test_in_parts_covers_every_row_once() -> None:
+    from expectations.gx_checks import in_parts
+
+    con = duckdb.connect()
+    con.execute("create table t as select range::varchar as k from range(1000)")
+    query = "select k from t x where {part:x.k}"
+    assert in_parts(query, 0, 1) == "select k from t x where true"
+    got = [k for i in range(8) for (k,) in con.execute(in_parts(query, i, 8)).fetchall()]
+    assert sorted(got) == sorted(str(i) for i in range(1000))

@@ -40,7 +40,7 @@ def test_per_document_checks_declare_their_scope_and_are_limited_to_one_run() ->
                             "numbers.offsets_inside_text"}
     check = checks["sentences.offsets_inside_text"]
     assert "{scope}" not in suites.scoped_query(check, None)
-    assert "where true and (" in suites.scoped_query(check, None)
+    assert "where true and {part:s.doc_id} and {part:d.doc_id}" in suites.scoped_query(check, None)
     assert "d.run_id = '20261128T101500Z-a1b2c3'" in suites.scoped_query(check, "20261128T101500Z-a1b2c3")
     whole = checks["documents.empty_share"]
     assert suites.scoped_query(whole, "20261128T101500Z-a1b2c3") == whole.query
