@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -363,7 +364,21 @@ def test_quote_groups_same_in_small_blocks(monkeypatch: pytest.MonkeyPatch) -> N
     assert groups["a"] == groups["b"] == groups["c"] == groups["d"] == "a:0000"
     assert groups["e"] == groups["f"] == "e:0000"
     monkeypatch.setattr(quotes_module, "_BLOCK_ROWS", 1)
+    monkeypatch.setattr(quotes_module, "TOKENISE_ROWS", 3)
     assert_frame_equal(quote_groups(_frame(docs)), whole)
+
+
+def test_word_sequences_number_each_distinct_sequence_once_in_order_of_first_sight() -> None:
+    texts = pl.Series(["We will rebuild the old bridge", "too short", "we WILL rebuild, the old bridge!",
+                       "The colour of the flag", "The color of the flag", "a new statement of five words"])
+    vocab: dict[str, int] = {}
+    node_of_text, lengths, w = quotes_module._word_sequences(texts, quotes_module._Interned(vocab))
+    assert node_of_text.tolist() == [0, -1, 0, 1, 1, 2]  # case, punctuation and spelling fold
+    assert lengths.tolist() == [6, 5, 6]
+    word_of = {i: s for s, i in vocab.items()}
+    assert [word_of[i] for i in w[:6].tolist()] == ["we", "will", "rebuild", "the", "old", "bridge"]
+    assert w.dtype == np.int64
+    assert len(w) == 17
 
 
 def test_quote_groups_keeps_schema() -> None:
