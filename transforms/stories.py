@@ -699,8 +699,10 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
     )
     # Integer term keys (as the hashed join they replace: equal hashes match). A term of one
     # document (df 1) cannot be shared, so it cannot add to any cosine.
+    # 32-bit ids: at 200,000 articles (11.9 million term rows) this step took 669 MB above
+    # the terms with 64-bit ones, 293 MB with these.
     vec = terms.filter(pl.col("df") > 1).select(
-        pl.col("idx").cast(pl.Int64), pl.col("h").rank("dense").cast(pl.Int64).alias("tid"), "w",
+        pl.col("idx").cast(pl.Int32), pl.col("h").rank("dense").cast(pl.Int32).alias("tid"), "w",
     ).sort("idx", maintain_order=True)
     del terms  # the caller keeps no reference (assign_stories): the terms go here
     if post.is_empty():
