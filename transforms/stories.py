@@ -87,7 +87,8 @@ CANDIDATE_TERMS = 40         # heaviest rare terms of a document that propose pa
 
 _DOC_COLUMNS = ("doc_id", "title", "subtitle", "text", "outlet", "published_at", "duplicate_of", "story_id")
 TEXT_BLOCK_DOCS = 2_000      # documents whose text is held at once (read through a Texts source)
-SHINGLE_PARTITIONS = 16      # shingles are split by hash into this many parts, handled one at a time
+SHINGLE_PARTITIONS = 16      # shingles are split by hash into at least this many parts, handled one at a time
+SHINGLE_PART_DOCS = 6_250    # ... and into more as the corpus grows: about this many documents' shingles a part
 
 Texts = Callable[[Sequence[str]], Iterable[pl.DataFrame]]
 """Text source: given column names (of title, subtitle, text), every document's doc_id and
@@ -336,19 +337,31 @@ def _pair_intersections(d: np.ndarray, h: np.ndarray, a: np.ndarray, b: np.ndarr
     return inter
 
 
-def _shingle_parts(docs: pl.DataFrame, texts: Texts | None, spill: Spill) -> np.ndarray:
+def _shingle_partitions(n_docs: int) -> int:
+    """Parts the shingles of ``n_docs`` documents are split into: SHINGLE_PARTITIONS, or the
+    power of two that keeps about SHINGLE_PART_DOCS documents a part. A part's rows, sorted,
+    are what a thread of the star and intersection passes holds: with 16 parts at 200,000
+    articles those passes took the flow to 1.4 GB; more parts keep a part's size, and so the
+    passes' memory, the same whatever the corpus."""
+    parts = SHINGLE_PARTITIONS
+    while n_docs > parts * SHINGLE_PART_DOCS:
+        parts *= 2
+    return parts
+
+
+def _shingle_parts(docs: pl.DataFrame, texts: Texts | None, spill: Spill, n_parts: int) -> np.ndarray:
     """Cut every document's text into shingles, a block of documents at a time, into
-    ``SHINGLE_PARTITIONS`` parts of ``spill`` by shingle hash (keys ``shingles/<part>``: idx,
-    sh, distinct per document). Returns each document's number of distinct shingles."""
+    ``n_parts`` (a power of two) parts of ``spill`` by shingle hash (keys ``shingles/<part>``:
+    idx, sh, distinct per document). Returns each document's number of distinct shingles."""
     n_of = np.zeros(docs.height, dtype=np.int64)
-    shift = np.uint64(64 - int(SHINGLE_PARTITIONS - 1).bit_length())
+    shift = np.uint64(64 - int(n_parts - 1).bit_length())
     blocks_in = _text_blocks(docs.select("idx", "doc_id", *(["text"] if texts is None else [])), texts, ("text",))
     # Any row order will do: each part is sorted by shingle and document before it is read.
     for sh in threaded(lambda block: _block_shingles(block).unique(), blocks_in):
         if sh.is_empty():
             continue
         n_of += np.bincount(sh["idx"].to_numpy(), minlength=docs.height)
-        part = (sh["sh"].to_numpy() >> shift) if SHINGLE_PARTITIONS > 1 else np.zeros(sh.height, np.uint64)
+        part = (sh["sh"].to_numpy() >> shift) if n_parts > 1 else np.zeros(sh.height, np.uint64)
         for (p,), piece in sh.with_columns(pl.Series("part", part)).partition_by("part", as_dict=True).items():
             spill.put(f"shingles/{p}", piece.drop("part"))
     return n_of
@@ -367,13 +380,14 @@ def duplicates(documents: pl.DataFrame, texts: Texts | None = None, spill: Spill
         return pl.DataFrame(schema=out_schema)
     docs = _chronological(_with_defaults(documents).unique("doc_id", keep="first", maintain_order=True))
     spill = spill if spill is not None else MemorySpill()
-    n_of = _shingle_parts(docs, texts, spill)
+    n_parts = _shingle_partitions(docs.height)
+    n_of = _shingle_parts(docs, texts, spill, n_parts)
     # Each part: its rows sorted by shingle, then by document, and only documents with enough
     # shingles to be a copy. Star links are counted per part (a shingle is in one part), set
     # aside by pair, and summed one set of pairs at a time. Parts are worked by ``threaded``
     # (numpy and Polars release the GIL); the spill is only touched from this thread.
     def parts(prefix: str) -> Iterator[tuple[int, pl.DataFrame]]:
-        for p in range(SHINGLE_PARTITIONS):
+        for p in range(n_parts):
             rows = spill.take(f"{prefix}/{p}")
             if rows is not None:
                 yield p, rows
@@ -384,7 +398,7 @@ def duplicates(documents: pl.DataFrame, texts: Texts | None = None, spill: Spill
         rows = rows.filter(pl.Series(n_of[rows["idx"].to_numpy()] >= COPY_MIN_SHINGLES))
         star = _star_counts(rows["idx"].to_numpy(), rows["sh"].to_numpy())
         key = star["key"].to_numpy()
-        by_pair = ((key >> np.uint64(32)) + (key & np.uint64(0xFFFFFFFF))) % np.uint64(SHINGLE_PARTITIONS)
+        by_pair = ((key >> np.uint64(32)) + (key & np.uint64(0xFFFFFFFF))) % np.uint64(n_parts)
         return p, rows, star.with_columns(pl.Series("q", by_pair)).partition_by("q", as_dict=True)
 
     for p, rows, by_q in threaded(stars, parts("shingles")):
@@ -393,7 +407,7 @@ def duplicates(documents: pl.DataFrame, texts: Texts | None = None, spill: Spill
             spill.put(f"stars/{q}", piece.drop("q"))
         del rows, by_q
     found = [np.zeros(0, dtype=np.uint64)]
-    for q in range(SHINGLE_PARTITIONS):
+    for q in range(n_parts):
         links = spill.take(f"stars/{q}")
         if links is not None:
             found.append(links.group_by("key").agg(pl.col("star").sum())

@@ -313,6 +313,9 @@ def test_streamed_text_and_spilled_passes_give_the_in_memory_result(monkeypatch:
     spill = S.MemorySpill()
     got_dups = duplicates(keys, texts=_streamed(docs, 2), spill=spill)
     assert_frame_equal(got_dups, want_dups)
+    monkeypatch.setattr(S, "SHINGLE_PART_DOCS", 1)  # more parts as the corpus grows: 16 here
+    assert S._shingle_partitions(keys.height) == 16
+    assert_frame_equal(duplicates(keys, texts=_streamed(docs, 2), spill=spill), want_dups)
     linked = keys.drop("duplicate_of").join(want_dups.drop("duplicate_similarity"), on="doc_id")
     got_stories = assign_stories(linked, texts=_streamed(docs, 4), spill=spill)
     assert_frame_equal(got_stories, want_stories)
@@ -389,3 +392,12 @@ def test_document_frequencies_summed_by_sorting_equal_a_group_by() -> None:
     empty_keys, empty_counts = S._summed_by_key([(np.zeros(0, np.uint64), np.zeros(0, np.uint32))])
     assert len(empty_keys) == 0
     assert len(empty_counts) == 0
+
+
+def test_shingle_parts_grow_with_the_corpus_in_powers_of_two() -> None:
+    import transforms.stories as S
+
+    assert S._shingle_partitions(0) == S.SHINGLE_PARTITIONS
+    assert S._shingle_partitions(S.SHINGLE_PARTITIONS * S.SHINGLE_PART_DOCS) == S.SHINGLE_PARTITIONS
+    assert S._shingle_partitions(S.SHINGLE_PARTITIONS * S.SHINGLE_PART_DOCS + 1) == 2 * S.SHINGLE_PARTITIONS
+    assert S._shingle_partitions(1_000_000) == 256  # about 6,250 documents' shingles a part
