@@ -377,7 +377,7 @@ def test_word_sequences_number_each_distinct_sequence_once_in_order_of_first_sig
     assert lengths.tolist() == [6, 5, 6]
     word_of = {i: s for s, i in vocab.items()}
     assert [word_of[i] for i in w[:6].tolist()] == ["we", "will", "rebuild", "the", "old", "bridge"]
-    assert w.dtype == np.int64
+    assert w.dtype == np.int32
     assert len(w) == 17
 
 
