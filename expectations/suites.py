@@ -10,6 +10,10 @@ its text) declares ``-- scope: ALIAS``, the alias of ``documents`` in its query,
 ``{scope}`` condition. Validating one run, that condition keeps the documents this run
 loaded (``ALIAS.run_id``): the others were checked by the run that loaded them, and no run
 writes their rows again. Without a run it is ``true``: every row.
+
+A check that joins a large table with the documents' text also marks its join keys
+``{part:ALIAS.COLUMN}`` (``expectations.gx_checks``): when DuckDB runs out of memory under
+the validation's limit, the check runs again in parts split on those keys' hash.
 """
 
 from __future__ import annotations
