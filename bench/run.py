@@ -113,9 +113,15 @@ def summary_markdown() -> str:
             lin_worst = per_article(hi, worst) / per_article(lo, worst)
             # documents() is strictly per-document work: when it grows too, the shared load grew.
             control = per_article(hi, "documents") / max(per_article(lo, "documents"), 1e-9)
+            upper = ""
+            if len(ingest) >= 3:  # where the growth is now: the two largest sizes
+                mid = ingest[sorted(ingest)[-2]]
+                upper = (f"; {hi['articles']:,} vs {mid['articles']:,}: flow "
+                         f"{per_article(hi, None) / per_article(mid, None):.2f}, {worst} "
+                         f"{per_article(hi, worst) / max(per_article(mid, worst), 1e-9):.2f}")
             rows.append(("Linear in corpus size", "time per article, largest / smallest size ~ 1",
                          f"flow {lin:.2f}, fastest-growing step {worst} {lin_worst:.2f}, per-document control "
-                         f"(documents) {control:.2f} ({hi['articles']:,} vs {lo['articles']:,}; per stage below)",
+                         f"(documents) {control:.2f} ({hi['articles']:,} vs {lo['articles']:,}{upper}; per stage below)",
                          _met(max(lin, lin_worst) <= 1.25)))
         else:
             rows.append(("Linear in corpus size", "10k vs 100k", "one size only", "n/a"))
