@@ -540,7 +540,7 @@ def _summed_by_key(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarr
 
 
 def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None = None) -> pl.DataFrame:
-    """Weighted, L2-normalised TF-IDF terms per document: columns idx, h, w, df, propose.
+    """Weighted, L2-normalised TF-IDF terms per document: columns idx, tid, w, df, propose.
 
     ``docs`` holds idx and doc_id, and title, subtitle and text unless ``texts`` reads them.
     Each word counts ``field weight / (1 + position / POSITION_DECAY_WORDS)``, its position
@@ -548,9 +548,10 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
     ``BIGRAM_WEIGHT`` times its first word. Summed counts c become ``c`` below 1 and
     ``1 + ln c`` above (sublinear), times ``ln((N + 1) / (df + 1)) + 1``; a document keeps
     its ``MAX_TERMS`` heaviest terms (ties by term), normalised over those, and the rows of
-    terms held by one document only are then dropped (they can match nothing). ``h`` is the term's 64-bit hash (terms
-    are counted and matched by it: a collision between two of a warehouse's terms is
-    vanishingly unlikely); ``propose`` marks the ``CANDIDATE_TERMS`` heaviest terms held by
+    terms held by one document only are then dropped (they can match nothing). Terms are
+    counted and matched by their 64-bit hash (a collision between two of a warehouse's terms
+    is vanishingly unlikely); ``tid`` numbers the terms held by two documents or more in hash
+    order (0, 1, ...: dense over those, whether or not a document kept them); ``propose`` marks the ``CANDIDATE_TERMS`` heaviest terms held by
     at most ``CANDIDATE_MAX_DF`` documents, which propose pairs (``_similarities``).
 
     Two passes over blocks of documents: term counts per block (set aside in ``spill``) and
@@ -574,12 +575,16 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
             df_parts = [_summed_by_key(df_parts)]
         spill.put(f"tf/{n_blocks}", tf)
         n_blocks += 1
-    out_schema = {"idx": pl.UInt32, "h": pl.UInt64, "w": pl.Float64, "df": pl.UInt32, "propose": pl.Boolean}
+    out_schema = {"idx": pl.UInt32, "tid": pl.Int32, "w": pl.Float64, "df": pl.UInt32, "propose": pl.Boolean}
     if not df_parts:
         return pl.DataFrame(schema=out_schema)
     df_h, df_n = _summed_by_key(df_parts)
     del df_parts
     n_docs = docs.height
+    # The id of each term held by two documents or more (the only ones kept), in hash order:
+    # read here with the frequency, it spares _similarities ranking every row's hash.
+    shared_id = np.cumsum(df_n > 1, dtype=np.int32)
+    shared_id -= 1
 
     def weighted(counts: pl.DataFrame | None) -> pl.DataFrame | None:
         if counts is None or counts.is_empty():
@@ -588,10 +593,14 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
         # table (millions of terms) front to back instead of at random, about 10x faster.
         hs = counts["h"].to_numpy()
         order = np.argsort(hs)
+        at = np.searchsorted(df_h, hs[order])
         dfs = np.empty(len(hs), dtype=df_n.dtype)
-        dfs[order] = df_n[np.searchsorted(df_h, hs[order])]
+        dfs[order] = df_n[at]
+        tids = np.empty(len(hs), dtype=np.int32)
+        tids[order] = shared_id[at]
+        del at
         w = (
-            counts.with_columns(pl.Series("df", dfs).cast(pl.UInt32))
+            counts.with_columns(pl.Series("df", dfs).cast(pl.UInt32), pl.Series("tid", tids))
             .with_columns(
                 (
                     pl.when(pl.col("tf") < 1.0).then(pl.col("tf")).otherwise(1.0 + pl.col("tf").log())
@@ -616,7 +625,7 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
         # A term of one document cannot be shared, so it adds to no cosine and proposes no
         # pair: it counted in its document's norm (above) and goes here (memory).
         return w.select(
-            pl.col("idx").cast(pl.UInt32), "h", "w", "df", pl.col("row").is_in(propose.implode()).alias("propose"),
+            pl.col("idx").cast(pl.UInt32), "tid", "w", "df", pl.col("row").is_in(propose.implode()).alias("propose"),
         ).filter(pl.col("df") > 1)
 
     # Blocks are taken from the spill in this thread, as the threads free up.
@@ -709,28 +718,30 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
     post = (
         terms.filter("propose")
         .join(when, on="idx")
-        .select("idx", pl.col("h").rank("dense").cast(pl.UInt32).alias("tid"), "bucket", "day")
+        .select("idx", pl.col("tid").rank("dense").cast(pl.UInt32).alias("tid"), "bucket", "day")
     )
     # Integer term keys (as the hashed join they replace: equal hashes match). A term of one
-    # document (df 1) cannot be shared, so it cannot add to any cosine.
-    # 32-bit ids: at 200,000 articles (11.9 million term rows) this step took 669 MB above
-    # the terms with 64-bit ones, 293 MB with these.
-    vec = terms.filter(pl.col("df") > 1).select(
-        pl.col("idx").cast(pl.Int32), pl.col("h").rank("dense").cast(pl.Int32).alias("tid"), "w",
-    ).sort("idx", maintain_order=True)
-    del terms  # the caller keeps no reference (assign_stories): the terms go here
+    # document (df 1) cannot be shared, so it cannot add to any cosine (_terms keeps none).
+    # 32-bit ids, read by _terms: at 200,000 articles (11.9 million term rows) this step
+    # took 669 MB above the terms with 64-bit ids ranked here, 293 MB with 32-bit ones.
+    if (terms["df"] <= 1).any():
+        terms = terms.filter(pl.col("df") > 1)
+    # Each document's rows together, in the terms' order (a stable sort: the blocks of _terms
+    # come in any order, each sorted by document); numpy's stable sort takes the runs as they
+    # are, and the columns are gathered one at a time.
+    by_doc = np.argsort(terms["idx"].to_numpy(), kind="stable")
+    v_idx = terms["idx"].to_numpy().astype(np.int32)[by_doc]
+    v_tid = terms["tid"].to_numpy()[by_doc]
+    v_w = terms["w"].to_numpy()[by_doc]
+    del terms, by_doc  # the caller keeps no reference (assign_stories): the terms go here
     if post.is_empty():
         return pl.DataFrame(schema=out_schema)
     cand = _candidates(post).sort("j", "i")
     del post
     if cand.is_empty():
         return pl.DataFrame(schema=out_schema)
-    if vec.is_empty():
+    if len(v_idx) == 0:
         return pl.DataFrame(schema=out_schema)
-    v_idx = vec["idx"].to_numpy()
-    v_tid = vec["tid"].to_numpy()
-    v_w = vec["w"].to_numpy()
-    del vec
     n_terms = int(v_tid.max()) + 1
     cnt = np.bincount(v_idx, minlength=int(max(v_idx.max(), cand["j"].max())) + 1)
     off = np.concatenate(([0], np.cumsum(cnt)))
