@@ -401,3 +401,20 @@ def test_shingle_parts_grow_with_the_corpus_in_powers_of_two() -> None:
     assert S._shingle_partitions(S.SHINGLE_PARTITIONS * S.SHINGLE_PART_DOCS) == S.SHINGLE_PARTITIONS
     assert S._shingle_partitions(S.SHINGLE_PARTITIONS * S.SHINGLE_PART_DOCS + 1) == 2 * S.SHINGLE_PARTITIONS
     assert S._shingle_partitions(1_000_000) == 256  # about 6,250 documents' shingles a part
+
+
+def test_document_frequencies_merged_into_a_table_equal_one_sum() -> None:
+    import numpy as np
+
+    import transforms.stories as S
+
+    rng = np.random.default_rng(11)
+    parts = [(rng.integers(0, 80, n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15), rng.integers(1, 9, n).astype(np.uint32))
+             for n in (0, 5, 40, 300, 1, 70)]
+    keys, counts = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32)
+    for lo in range(0, len(parts), 2):  # two blocks' counts at a time, into the table
+        keys, counts = S._merged_counts(keys, counts, *S._summed_by_key(parts[lo : lo + 2]))
+    want_keys, want_counts = S._summed_by_key(parts)
+    assert keys.tolist() == want_keys.tolist()
+    assert counts.tolist() == want_counts.tolist()
+    assert counts.dtype == np.uint32
