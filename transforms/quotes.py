@@ -1613,7 +1613,9 @@ def _candidate_pairs(node: np.ndarray, w: np.ndarray, width: int) -> tuple[np.nd
     # Distinct (node, word pair), sorted by node then word pair.
     key = _distinct(_combined(sh_node, n_sh, sh))
     del sh_node, sh
-    k_node, k_sh = key // n_sh, key % n_sh
+    # int32 (node and word-pair ids fit): these two are the pass's largest arrays, so any
+    # product of them is built with _combined (int64) instead of in place.
+    k_node, k_sh = (key // n_sh).astype(np.int32), (key % n_sh).astype(np.int32)
     del key
     size = np.bincount(k_node, minlength=n_nodes)
     df = np.bincount(k_sh, minlength=n_sh)
@@ -1640,7 +1642,7 @@ def _candidate_pairs(node: np.ndarray, w: np.ndarray, width: int) -> tuple[np.nd
     p_node, p_sh = k_node[probe], k_sh[probe]  # sorted by node
     del probe
     # The quotes carrying each shared word pair, by word pair.
-    carriers = _distinct(k_sh * n_nodes + k_node) % n_nodes
+    carriers = _distinct(_combined(k_sh, n_nodes, k_node)) % n_nodes
     carried = np.where(df > 1, df, 0)
     sh_start = np.cumsum(carried) - carried
     del carried
@@ -1655,7 +1657,7 @@ def _candidate_pairs(node: np.ndarray, w: np.ndarray, width: int) -> tuple[np.nd
         b = carriers[ragged(sh_start[p_sh[i:j]], lens)]
         a = np.repeat(p_node[i:j], lens)
         larger = (size[b] > size[a]) | ((size[b] == size[a]) & (b > a))
-        pair = _distinct(a[larger] * n_nodes + b[larger])
+        pair = _distinct(_combined(a[larger], n_nodes, b[larger]))
         del a, b, lens, larger
         pa, pb = pair // n_nodes, pair % n_nodes
         del pair
