@@ -543,8 +543,8 @@ def _merged_counts(keys: np.ndarray, counts: np.ndarray, new_keys: np.ndarray,
                    new_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Two (sorted distinct keys, counts) tables as one: ``_summed_by_key`` of both.
 
-    The counts of keys already in the table are added in place; the new keys are inserted
-    where they sort. Sorting the whole table again for every few blocks took the term pass
+    The counts of keys already in the table are added in place (``counts`` is updated); the
+    new keys are inserted where they sort. Sorting the whole table again for every few blocks took the term pass
     to 1.1 GB at 200,000 articles (the table, its concatenation with the new blocks, the
     sort's order and the sorted copies); this holds the table and its one new copy.
     """
@@ -745,8 +745,8 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
     )
     # Integer term keys (as the hashed join they replace: equal hashes match). A term of one
     # document (df 1) cannot be shared, so it cannot add to any cosine (_terms keeps none).
-    # 32-bit ids, read by _terms: at 200,000 articles (11.9 million term rows) this step
-    # took 669 MB above the terms with 64-bit ids ranked here, 293 MB with 32-bit ones.
+    # The ids are _terms' 32-bit tid: ranking the 64-bit hashes here (11.9 million rows at
+    # 200,000 articles) took this step to 669 MB above the terms.
     if (terms["df"] <= 1).any():
         terms = terms.filter(pl.col("df") > 1)
     # Each document's rows together, in the terms' order (a stable sort: the blocks of _terms
