@@ -150,12 +150,32 @@ def read_files(entries: Iterable[FileEntry], ledger: Mapping[str, LedgerRow], ma
     return out
 
 
+GROWN_READ_BYTES = 1 << 20  # reads after the first, when a file is longer than it was at open
+
+
 def read_bytes(path: Path, max_bytes: int) -> bytes:
-    with path.open("rb") as fh:
-        data = fh.read(max_bytes + 1)
-    if len(data) > max_bytes:
+    """The file's bytes, at most ``max_bytes`` (``OSError`` EFBIG past that).
+
+    The first read asks for the size the file has when opened (one byte more, to see it grow),
+    not for ``max_bytes``: a buffer of the limit (20 MB) allocated and shrunk for every file
+    took 27 us a file instead of 7.5 alone, and more with the parse threads reading at once
+    (``read_bytes`` was 4.9% of a 100,000-article run's CPU). A file longer than its size
+    at open (still being written, or a special file reporting 0) is read on to the limit.
+    """
+    parts: list[bytes] = []
+    total = 0
+    with path.open("rb", buffering=0) as fh:
+        want = min(os.fstat(fh.fileno()).st_size, max_bytes) + 1
+        while total <= max_bytes:
+            chunk = fh.read(min(want, max_bytes + 1 - total))
+            if not chunk:
+                break
+            parts.append(chunk)
+            total += len(chunk)
+            want = GROWN_READ_BYTES
+    if total > max_bytes:
         raise OSError(errno.EFBIG, f"file grew past the limit of {max_bytes} bytes while read")
-    return data
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def keep_copy(source: str, quarantine_dir: Path) -> str | None:

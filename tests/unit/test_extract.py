@@ -3,12 +3,14 @@ clear reason, and unchanged files are skipped from their stat alone."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
 import pytest
 
-from flows.extract import LedgerRow, discover, read_files
+from flows import extract
+from flows.extract import LedgerRow, discover, read_bytes, read_files
 from transforms.records import sha256
 
 GOOD = b"Officials said 12 people were hurt on Monday.\n"
@@ -85,3 +87,42 @@ def test_unchanged_file_is_skipped_without_reading_and_touched_file_by_hash(tmp_
     result = read_files(discover([tmp_path]), ledger, 1 << 20)
     assert result.unchanged == []
     assert len(result.records) == 1
+
+
+@pytest.mark.parametrize("size", [0, 1, 4096, 100_000])
+def test_read_bytes_reads_whole_files_up_to_the_limit(tmp_path: Path, size: int) -> None:
+    f = tmp_path / "a.txt"
+    data = os.urandom(size)
+    f.write_bytes(data)
+    assert read_bytes(f, 100_000) == data
+    if size:
+        with pytest.raises(OSError, match="grew past the limit") as err:
+            read_bytes(f, size - 1)
+        assert err.value.errno == errno.EFBIG
+
+
+def test_read_bytes_reads_on_when_the_file_is_longer_than_its_size_at_open(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A file still being written is longer when read than when opened: its size at open,
+    # made smaller here, only sizes the first read.
+    f = tmp_path / "growing.txt"
+    data = os.urandom(3 * extract.GROWN_READ_BYTES + 17)
+    f.write_bytes(data)
+    real_fstat = os.fstat
+
+    def smaller(fd: int) -> os.stat_result:
+        st = real_fstat(fd)
+        return os.stat_result((*st[:6], 10, *st[7:]))  # st_size is field 6
+
+    monkeypatch.setattr(extract.os, "fstat", smaller)
+    assert read_bytes(f, len(data)) == data
+    with pytest.raises(OSError, match="grew past the limit") as err:
+        read_bytes(f, len(data) - 1)
+    assert err.value.errno == errno.EFBIG
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_read_bytes_of_a_file_that_reports_size_zero() -> None:
+    data = read_bytes(Path("/proc/self/status"), 1_000_000)
+    assert data.startswith(b"Name:")
+    assert len(data) > 100
