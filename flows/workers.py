@@ -20,6 +20,7 @@ caller may do the remaining work itself.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -75,6 +76,10 @@ def serve(target: str) -> None:
     """
     module, name = target.split(":")
     func = getattr(importlib.import_module(module), name)
+    # What the imports made (modules, lexicons, compiled patterns) is never garbage: frozen,
+    # the collector's full passes during a call do not walk it (the sentences stage went
+    # 0.38-0.42 -> 0.31-0.33 CPU-s on 4,000 bench articles, about a fifth of its time).
+    gc.freeze()
     inp, out = sys.stdin, sys.stdout
     sys.stdout = sys.stderr  # a print in the function must not corrupt the answers
     for line in inp:
