@@ -13,6 +13,7 @@ import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from transforms.records import Record, Rejection, file_format, parse_bytes, sha256
 
@@ -21,16 +22,17 @@ class InputPathError(FileNotFoundError):
     """A path named on the command line does not exist."""
 
 
-@dataclass(frozen=True)
-class FileEntry:
+# Named tuples, not frozen dataclasses: one of each per file and per ledger row, and a frozen
+# dataclass is built about 4x slower (100,000 of each took 0.3 s of the 2.4 s an unchanged
+# run of 100,000 files spends in its flow).
+class FileEntry(NamedTuple):
     path: str
     size: int | None
     mtime_ns: int | None
     problem: str | None = None  # set when the file cannot even be looked at
 
 
-@dataclass(frozen=True)
-class LedgerRow:
+class LedgerRow(NamedTuple):
     size: int | None
     mtime_ns: int | None
     content_sha256: str | None

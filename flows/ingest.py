@@ -122,6 +122,24 @@ def _unwalked(value: T) -> T:
 
 
 @contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic collector off (if it was on) while records without cycles pile up.
+
+    Discovering 100,000 files and reading their ledger rows makes 200,000 records, and the
+    collections they set off walked every one made before: 0.33 s of the 0.46 s the ledger
+    took to read after discovery, in the unchanged run that has 5 s in all.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+@contextlib.contextmanager
 def _timed(store: dict[str, float], name: str) -> Iterator[None]:
     t0 = time.perf_counter()
     try:
@@ -629,7 +647,7 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
          flow_run_id: str | None, logger: Any) -> None:
     times = summary.stage_seconds
     live = settings.warehouse
-    with _timed(times, "discover"):
+    with _timed(times, "discover"), _gc_paused():
         entries = discover(inputs)
         summary.files_seen = len(entries)
         seen = {e.path for e in entries}
