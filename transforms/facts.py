@@ -27,7 +27,6 @@ Method (rules over the sentence around each mention; docs/facts.md has the detai
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import math
 import re
@@ -44,6 +43,7 @@ from typing import Any, cast
 import polars as pl
 
 from transforms import schema
+from transforms.collector import collector_paused
 from transforms.lexicon.facts import (
     CLAUSE_MARKERS,
     CONVERSION_SLACK,
@@ -473,20 +473,15 @@ def facts(numbers: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFram
     a mention no other matches is a single_source fact of its own.
     """
     # The mentions hold no reference cycles, and the cyclic collector's full passes over the
-    # hundreds of thousands of frozensets they build up cost a fifth of the run: pause it
-    # (only if on; a caller's own setting is left alone).
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        return _facts(numbers, sentences, documents)
-    finally:
-        # The cached sentences are this call's (the next chunk reads other stories): kept,
-        # they outlived the pause as 8,192 objects with their word lists, and the collector
-        # walked them all right after it (70 ms a chunk: 8% of the facts workers' time).
-        _sentence.cache_clear()
-        if paused:
-            gc.enable()
+    # hundreds of thousands of frozensets they build up cost a fifth of the run: paused.
+    with collector_paused():
+        try:
+            return _facts(numbers, sentences, documents)
+        finally:
+            # The cached sentences are this call's (the next chunk reads other stories): kept,
+            # they outlived the pause as 8,192 objects with their word lists, and the collector
+            # walked them all right after it (70 ms a chunk: 8% of the facts workers' time).
+            _sentence.cache_clear()
 
 
 def _facts(numbers: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -17,13 +17,13 @@ words comes from ``transforms.lexicon.numbers_words``; every unit group from
 from __future__ import annotations
 
 import functools
-import gc
 import re
 from typing import NamedTuple
 
 import polars as pl
 
 from transforms import schema
+from transforms.collector import collector_paused
 from transforms.lexicon import numbers_words as W
 from transforms.lexicon import units as U
 
@@ -1186,11 +1186,8 @@ def _scan_all(
     found: list[Mention] = []
     # The mentions hold no reference cycles, and the cyclic collector's full passes over the
     # hundreds of thousands of tuples they build up cost about a tenth of the run on 10,000
-    # articles: pause it (only if on; a caller's own setting is left alone), as facts() does.
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    # articles: paused, as in facts().
+    with collector_paused():
         cut = 0
         for tid, text, n, has_mark in zip(
             cands["tid"].to_list(), cands["text"].to_list(), cands["n"].to_list(),
@@ -1206,9 +1203,6 @@ def _scan_all(
         if not found:
             return None
         return tids, list(zip(*found, strict=True))  # one column per field
-    finally:
-        if paused:
-            gc.enable()
 
 
 def numbers(sentences: pl.DataFrame) -> pl.DataFrame:
