@@ -176,7 +176,7 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
             want = GROWN_READ_BYTES
     if total > max_bytes:
         raise OSError(errno.EFBIG, f"file grew past the limit of {max_bytes} bytes while read")
-    return parts[0] if len(parts) == 1 else b"".join(parts)
+    return b"".join(parts)  # one part: that very bytes object, not a copy
 
 
 def keep_copy(source: str, quarantine_dir: Path) -> str | None:

@@ -545,9 +545,10 @@ def _merged_counts(keys: np.ndarray, counts: np.ndarray, new_keys: np.ndarray,
     """Two (sorted distinct keys, counts) tables as one: ``_summed_by_key`` of both.
 
     The counts of keys already in the table are added in place (``counts`` is updated); the
-    new keys are inserted where they sort. Sorting the whole table again for every few blocks took the term pass
-    to 1.1 GB at 200,000 articles (the table, its concatenation with the new blocks, the
-    sort's order and the sorted copies); this holds the table and its one new copy.
+    new keys are inserted where they sort. Sorting the whole table again for every few
+    blocks took the term pass to 1.1 GB at 200,000 articles (the table, its concatenation
+    with the new blocks, the sort's order and the sorted copies); this holds the table and
+    its one new copy.
     """
     if len(new_keys) == 0:
         return keys, counts
@@ -571,8 +572,9 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
     terms held by one document only are then dropped (they can match nothing). Terms are
     counted and matched by their 64-bit hash (a collision between two of a warehouse's terms
     is vanishingly unlikely); ``tid`` numbers the terms held by two documents or more in hash
-    order (0, 1, ...: dense over those, whether or not a document kept them); ``propose`` marks the ``CANDIDATE_TERMS`` heaviest terms held by
-    at most ``CANDIDATE_MAX_DF`` documents, which propose pairs (``_similarities``).
+    order (0, 1, ...: dense over those, whether or not a document kept them); ``propose``
+    marks the ``CANDIDATE_TERMS`` heaviest terms held by at most ``CANDIDATE_MAX_DF``
+    documents, which propose pairs (``_similarities``).
 
     Two passes over blocks of documents: term counts per block (set aside in ``spill``) and
     document frequencies, then weights; only a block's words and the (hash, df) table are
