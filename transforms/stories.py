@@ -42,7 +42,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import pairwise
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import polars as pl
@@ -560,8 +560,23 @@ def _merged_counts(keys: np.ndarray, counts: np.ndarray, new_keys: np.ndarray,
     return np.insert(keys, at[new], new_keys[new]), np.insert(counts, at[new], new_counts[new])
 
 
-def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None = None) -> pl.DataFrame:
-    """Weighted, L2-normalised TF-IDF terms per document: columns idx, tid, w, df, propose.
+class _TermVectors(NamedTuple):
+    """Documents' weighted term vectors (``_terms``), rows grouped by document in idx order.
+
+    Document ``idx`` holds rows ``off[idx]:off[idx] + cnt[idx]`` of ``tid`` and ``w``, in its
+    own order (weight descending, ties by term). ``post`` holds the proposing rows: idx
+    (UInt32) and tid (Int32).
+    """
+
+    cnt: np.ndarray  # int64, rows per document idx
+    off: np.ndarray  # int64, len(cnt) + 1: where each document's rows begin
+    tid: np.ndarray  # int32
+    w: np.ndarray    # float64
+    post: pl.DataFrame
+
+
+def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None = None) -> _TermVectors:
+    """Weighted, L2-normalised TF-IDF term vectors per document (``_TermVectors``).
 
     ``docs`` holds idx and doc_id, and title, subtitle and text unless ``texts`` reads them.
     Each word counts ``field weight / (1 + position / POSITION_DECAY_WORDS)``, its position
@@ -572,13 +587,16 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
     terms held by one document only are then dropped (they can match nothing). Terms are
     counted and matched by their 64-bit hash (a collision between two of a warehouse's terms
     is vanishingly unlikely); ``tid`` numbers the terms held by two documents or more in hash
-    order (0, 1, ...: dense over those, whether or not a document kept them); ``propose``
-    marks the ``CANDIDATE_TERMS`` heaviest terms held by at most ``CANDIDATE_MAX_DF``
+    order (0, 1, ...: dense over those, whether or not a document kept them); ``post``
+    holds the ``CANDIDATE_TERMS`` heaviest terms held by at most ``CANDIDATE_MAX_DF``
     documents, which propose pairs (``_similarities``).
 
-    Two passes over blocks of documents: term counts per block (set aside in ``spill``) and
-    document frequencies, then weights; only a block's words and the (hash, df) table are
-    held at once.
+    Three passes over blocks of documents: term counts per block (set aside in ``spill``) and
+    document frequencies; weights (set aside again); then each block's rows written into
+    their place in the vectors, which are allocated once their size is known. Only a
+    block's words, the (hash, df) table and the vectors are held at once: the weighted rows
+    of the whole warehouse are never held twice, as a frame and sorted by document (at
+    200,000 articles the frame was 272 MB, and sorting it took the phase 550 MB above it).
     """
     spill = spill if spill is not None else MemorySpill()
     fields = ("title", "subtitle", "text")
@@ -600,12 +618,15 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
             df_parts = []
         spill.put(f"tf/{n_blocks}", tf)
         n_blocks += 1
-    out_schema = {"idx": pl.UInt32, "tid": pl.Int32, "w": pl.Float64, "df": pl.UInt32, "propose": pl.Boolean}
+    n_idx = int(docs["idx"].to_numpy().max()) + 1 if docs.height else 0
     if df_parts:
         df_h, df_n = _merged_counts(df_h, df_n, *_summed_by_key(df_parts))
     del df_parts
+    cnt = np.zeros(n_idx, dtype=np.int64)
+    post_schema = {"idx": pl.UInt32, "tid": pl.Int32}
     if not n_blocks:
-        return pl.DataFrame(schema=out_schema)
+        return _TermVectors(cnt, np.zeros(n_idx + 1, dtype=np.int64), np.zeros(0, dtype=np.int32),
+                            np.zeros(0, dtype=np.float64), pl.DataFrame(schema=post_schema))
     n_docs = docs.height
     # The id of each term held by two documents or more (the only ones kept), in hash order:
     # read here with the frequency, it spares _similarities ranking every row's hash.
@@ -654,9 +675,35 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
             pl.col("idx").cast(pl.UInt32), "tid", "w", "df", pl.col("row").is_in(propose.implode()).alias("propose"),
         ).filter(pl.col("df") > 1)
 
-    # Blocks are taken from the spill in this thread, as the threads free up.
-    out = [w for w in threaded(weighted, (spill.take(f"tf/{b}") for b in range(n_blocks))) if w is not None]
-    return pl.concat(out) if out else pl.DataFrame(schema=out_schema)
+    # Blocks are taken from the spill in this thread, as the threads free up; their weighted
+    # rows go back to the spill, counted per document.
+    posts: list[pl.DataFrame] = []
+    n_weighted = 0
+    for w in threaded(weighted, (spill.take(f"tf/{b}") for b in range(n_blocks))):
+        if w is None or w.is_empty():
+            continue
+        cnt += np.bincount(w["idx"].to_numpy(), minlength=n_idx)
+        posts.append(w.filter("propose").select("idx", "tid"))
+        spill.put(f"w/{n_weighted}", w.select("idx", "tid", "w"))
+        n_weighted += 1
+    # The weighting is done: the (hash, df) table goes before the vectors are allocated.
+    df_h, df_n, shared_id = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int32)
+    off = np.zeros(n_idx + 1, dtype=np.int64)
+    np.cumsum(cnt, out=off[1:])
+    v_tid = np.empty(int(off[-1]), dtype=np.int32)
+    v_w = np.empty(int(off[-1]), dtype=np.float64)
+    for b in range(n_weighted):
+        rows = spill.take(f"w/{b}")
+        assert rows is not None
+        # A block holds each of its documents' rows together, in idx order (its sort): a
+        # row goes to its document's place, plus its rank among the document's rows.
+        idx = rows["idx"].to_numpy()
+        at = off[idx] + (np.arange(len(idx)) - np.searchsorted(idx, idx, side="left"))
+        v_tid[at] = rows["tid"].to_numpy()
+        v_w[at] = rows["w"].to_numpy()
+        del rows, idx, at
+    post = pl.concat(posts) if posts else pl.DataFrame(schema=post_schema)
+    return _TermVectors(cnt, off, v_tid, v_w, post)
 
 
 def _candidates(post: pl.DataFrame) -> pl.DataFrame:
@@ -727,13 +774,13 @@ def _sum_products(pending: list[tuple[np.ndarray, np.ndarray]], rows: int, out: 
     return taken
 
 
-def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
+def _similarities(terms: _TermVectors, when: pl.DataFrame) -> pl.DataFrame:
     """Time-decayed cosine between documents that share a rare term within the window: i < j, sim.
 
     Blocking: only a document's ``CANDIDATE_TERMS`` heaviest terms held by at most
-    ``CANDIDATE_MAX_DF`` documents propose pairs, and only pairs within ``WINDOW_DAYS`` (time
-    buckets of that width, joined with the next bucket); the cosine of a proposed pair is
-    then computed over all its terms.
+    ``CANDIDATE_MAX_DF`` documents propose pairs (``terms.post``), and only pairs within
+    ``WINDOW_DAYS`` (time buckets of that width, joined with the next bucket); the cosine of
+    a proposed pair is then computed over all its terms.
 
     Memory stays flat as the warehouse grows: pairs are proposed a block of terms at a time,
     and each cosine is read from a dense row of a few documents' weights (documents j) for
@@ -741,36 +788,21 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
     order of i's terms, as a join of the pair with i's terms and then j's would.
     """
     out_schema = {"i": pl.UInt32, "j": pl.UInt32, "sim": pl.Float64}
-    post = (
-        terms.filter("propose")
-        .join(when, on="idx")
-        .select("idx", pl.col("tid").rank("dense").cast(pl.UInt32).alias("tid"), "bucket", "day")
+    post = terms.post.join(when, on="idx").select(
+        "idx", pl.col("tid").rank("dense").cast(pl.UInt32).alias("tid"), "bucket", "day"
     )
-    # Integer term keys (as the hashed join they replace: equal hashes match). A term of one
-    # document (df 1) cannot be shared, so it cannot add to any cosine (_terms keeps none).
-    # The ids are _terms' 32-bit tid: ranking the 64-bit hashes here (11.9 million rows at
-    # 200,000 articles) took this step to 669 MB above the terms.
-    if (terms["df"] <= 1).any():
-        terms = terms.filter(pl.col("df") > 1)
-    # Each document's rows together, in the terms' order (a stable sort: the blocks of _terms
-    # come in any order, each sorted by document); numpy's stable sort takes the runs as they
-    # are, and the columns are gathered one at a time.
-    by_doc = np.argsort(terms["idx"].to_numpy(), kind="stable")
-    v_idx = terms["idx"].to_numpy().astype(np.int32)[by_doc]
-    v_tid = terms["tid"].to_numpy()[by_doc]
-    v_w = terms["w"].to_numpy()[by_doc]
-    del terms, by_doc  # the caller keeps no reference (assign_stories): the terms go here
+    # Integer term keys (as the hashed join they replace: equal hashes match): _terms' 32-bit
+    # tid. Ranking the 64-bit hashes here (11.9 million rows at 200,000 articles) took this
+    # step to 669 MB above the terms.
+    cnt, off, v_tid, v_w = terms.cnt, terms.off, terms.tid, terms.w
+    del terms  # the caller keeps no reference (assign_stories): the proposing rows go here
     if post.is_empty():
         return pl.DataFrame(schema=out_schema)
     cand = _candidates(post).sort("j", "i")
     del post
-    if cand.is_empty():
-        return pl.DataFrame(schema=out_schema)
-    if len(v_idx) == 0:
+    if cand.is_empty() or len(v_tid) == 0:
         return pl.DataFrame(schema=out_schema)
     n_terms = int(v_tid.max()) + 1
-    cnt = np.bincount(v_idx, minlength=int(max(v_idx.max(), cand["j"].max())) + 1)
-    off = np.concatenate(([0], np.cumsum(cnt)))
     ci = cand["i"].to_numpy().astype(np.int64)
     cj = cand["j"].to_numpy().astype(np.int64)
     gaps = cand["gap"].to_numpy()
@@ -788,8 +820,9 @@ def _similarities(terms: pl.DataFrame, when: pl.DataFrame) -> pl.DataFrame:
     while lo < len(ci):
         j0 = int(cj[lo])
         end = int(np.searchsorted(cj, j0 + rows_j, side="left"))
-        j_rows = slice(off[j0], off[min(j0 + rows_j, len(cnt))])
-        local = v_idx[j_rows] - j0
+        j_hi = min(j0 + rows_j, len(cnt))
+        j_rows = slice(off[j0], off[j_hi])
+        local = np.repeat(np.arange(j_hi - j0), cnt[j0:j_hi])
         dense[local, v_tid[j_rows]] = v_w[j_rows]
         while lo < end:
             hi, ln, begin, pos = _ragged_block(cnt, off, ci, lo, end, flush_rows)
@@ -880,12 +913,18 @@ def _average_linkage(
     version = dict.fromkeys(size, 0)
     lo, hi, total = _pair_sums(n, start, edges)
     # Symmetric rows of summed similarity: nbr[a][b] == nbr[b][a].
+    # The rows share their Python objects: one int per item (keys) and one float per pair
+    # (both directions), not one of each per entry: at 200,000 articles (3.6 million entries)
+    # separate objects were about 140 MB of the clustering's heap.
     nbr: dict[int, dict[int, float]] = {c: {} for c in size}
+    items = list(range(n))
+    sums = total.tolist()
     src = np.concatenate((lo, hi))
     order = np.argsort(src, kind="stable")
     src = src[order]
-    dst = np.concatenate((hi, lo))[order].tolist()
-    val = np.concatenate((total, total))[order].tolist()
+    dst = list(map(items.__getitem__, np.concatenate((hi, lo))[order].tolist()))
+    val = list(map((sums + sums).__getitem__, order.tolist()))
+    del sums
     bounds = [0, *(np.flatnonzero(np.diff(src)) + 1).tolist(), len(src)]
     for b0, b1 in pairwise(bounds):
         if b1 > b0:

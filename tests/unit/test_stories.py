@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -321,6 +322,42 @@ def test_streamed_text_and_spilled_passes_give_the_in_memory_result(monkeypatch:
     assert_frame_equal(got_stories, want_stories)
     assert not spill._frames  # every frame set aside was taken back
     assert want_dups["duplicate_of"].drop_nulls().len() >= 1  # the flood copy: the passes were exercised
+
+
+def test_term_vectors_are_the_same_whatever_the_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """_terms writes each block's rows into their document's place: blocks streamed in reverse
+    order and cut small give the vectors of one in-memory block, each document's rows in
+    its own order (weight descending)."""
+    import transforms.stories as S
+
+    bodies = [p.read_text(encoding="utf-8") for p in sorted(SAMPLE_DIR.glob("*.txt"))]
+    bodies += [FLOOD, FLOOD_COPY, FLOOD_OTHER, QUAKE, QUAKE_OTHER, ELECTION]
+    docs = S._chronological(S._with_defaults(frame([
+        {"doc_id": f"d{i}", "title": body.split("\n", 1)[0][:80], "text": body, "published_at": ts(5 + i % 4)}
+        for i, body in enumerate(bodies)
+    ])))
+    one = S._terms(docs)
+    monkeypatch.setattr(S, "TEXT_BLOCK_DOCS", 3)
+    spill = S.MemorySpill()
+    many = S._terms(docs.select("idx", "doc_id"), texts=_streamed(docs, 2), spill=spill)
+    assert not spill._frames
+    for got, want in zip(many[:3], one[:3], strict=True):
+        np.testing.assert_array_equal(got, want)
+    # A document's norm is summed within its block's frame: the last bit may differ.
+    np.testing.assert_allclose(many.w, one.w, rtol=1e-12, atol=0)
+    assert_frame_equal(many.post.sort("idx", "tid"), one.post.sort("idx", "tid"))
+    assert len(one.cnt) == docs.height
+    assert one.off[-1] == len(one.tid) == len(one.w) > 0
+    assert (one.cnt > 0).sum() >= docs.height - 1  # every document shares terms (one may not)
+    for d in range(docs.height):
+        w = one.w[one.off[d]:one.off[d + 1]]
+        assert (np.diff(w) <= 0).all()
+        assert (w > 0).all()
+        assert len(set(one.tid[one.off[d]:one.off[d + 1]].tolist())) == len(w)  # a term once per document
+    # the proposing rows are rows of the vectors
+    rows = {(d, int(t)) for d in range(docs.height) for t in one.tid[one.off[d]:one.off[d + 1]]}
+    assert one.post.height > 0
+    assert set(one.post.select("idx", "tid").iter_rows()) <= rows
 
 
 def test_stories_reads_untitled_labels_through_texts() -> None:
