@@ -270,7 +270,7 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
     before each part (``_shed_cache``), so the part's own frames do not come on top of
     pages the part before read.
     """
-    from transforms.quotes import quote_groups
+    from transforms.quotes import quote_group_ids
     from transforms.stories import assign_stories, duplicates, stories
 
     docs = db.fetch_frame(con, "select doc_id, title, outlet, published_at, duplicate_of, story_id from documents")
@@ -310,14 +310,9 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
     del docs, dups, assigned
     _between_parts(con, memory_limit)
     with _timed(times, "derive: quote groups"):
-        qs = db.fetch_frame(con, "select quote_id, text, is_partial from quotes")
-        # The pages the fetch read stay cached in DuckDB through the grouping, the run's peak at
-        # 200,000 articles: dropped, the phase peaked 1,170-1,176 MB instead of 1,272-1,278
-        # (the phase alone on the 200,000-article bench warehouse, two runs each).
-        _shed_cache(con, memory_limit)
-        if qs.height:
-            grouped = quote_groups(qs).select("quote_id", "quote_group_id")
-            del qs
+        # No name here holds the quotes: quote_group_ids lets their texts go once tokenised.
+        grouped = quote_group_ids(_fetched(con, "select quote_id, text, is_partial from quotes", memory_limit))
+        if grouped.height:
             con.register("_qg", grouped)
             try:
                 # Only the rows whose group changed: DuckDB holds an update's rows in memory
@@ -363,6 +358,18 @@ def _reading(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> Iterat
         yield
     finally:
         con.execute(f"set memory_limit = '{memory_limit}'")
+
+
+def _fetched(con: duckdb.DuckDBPyConnection, sql: str, memory_limit: str | None) -> pl.DataFrame:
+    """``sql``'s rows, with the pages the fetch read dropped from DuckDB's cache (``_shed_cache``).
+
+    They stayed cached through quote groups, the run's peak at 200,000 articles: dropped,
+    the phase peaked 1,170-1,176 MB instead of 1,272-1,278 (the phase alone on the
+    200,000-article bench warehouse, two runs each).
+    """
+    frame = db.fetch_frame(con, sql)
+    _shed_cache(con, memory_limit)
+    return frame
 
 
 def _shed_cache(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> None:

@@ -368,6 +368,23 @@ def test_quote_groups_same_in_small_blocks(monkeypatch: pytest.MonkeyPatch) -> N
     assert_frame_equal(quote_groups(_frame(docs)), whole)
 
 
+def test_quote_group_ids_give_quote_groups_ids_in_row_order() -> None:
+    docs = [("a", STATEMENT_US), ("b", STATEMENT_UK), ("c", EXCERPT), ("d", '"We will win," he said.'),
+            ("e", 'The militants took "full control" of the districts.')]
+    ids = quotes_module.quote_group_ids(_frame(docs))
+    assert_frame_equal(ids, quote_groups(_frame(docs)).select("quote_id", "quote_group_id"))
+    assert ids["quote_group_id"].to_list() == ["a:0000", "a:0000", "a:0000", None, None]
+    empty = quotes_module.quote_group_ids(schema.empty("quotes"))
+    assert empty.columns == ["quote_id", "quote_group_id"]
+    assert empty.height == 0
+
+
+def test_distinct_keys_sorted_once_each() -> None:
+    keys = np.array([5, 3, 5, 1, 3, 9], dtype=np.int64)
+    assert quotes_module._distinct(keys).tolist() == [1, 3, 5, 9]
+    assert quotes_module._distinct(np.zeros(0, dtype=np.int64)).tolist() == []
+
+
 def test_word_sequences_number_each_distinct_sequence_once_in_order_of_first_sight() -> None:
     texts = pl.Series(["We will rebuild the old bridge", "too short", "we WILL rebuild, the old bridge!",
                        "The colour of the flag", "The color of the flag", "a new statement of five words"])
