@@ -326,7 +326,7 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
             del grouped
     _between_parts(con, memory_limit)
     with _timed(times, "derive: facts"):
-        _derive_facts(con, links, before, workers)
+        _derive_facts(con, links, before, workers, memory_limit)
 
 
 def _between_parts(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> None:
@@ -408,9 +408,7 @@ def _touched_stories(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before:
 
 
 def _derive_facts(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before: pl.DataFrame,
-                  workers: int = 1) -> None:
-    from transforms.facts import facts
-
+                  workers: int = 1, memory_limit: str | None = None) -> None:
     touched = _touched_stories(con, docs, before)
     live_stories = set(docs["story_id"].drop_nulls())
     con.register("_touched", pl.DataFrame({"story_id": sorted(touched)}, schema={"story_id": pl.String}))
@@ -431,6 +429,16 @@ def _derive_facts(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before: pl
     # the warehouse, and the rows are the ones a single call gives, whatever the chunking.
     chunks = _story_chunks(con, scope, FACTS_CHUNK_NUMBERS if workers == 1 else FACTS_CHUNK_NUMBERS_PARALLEL)
     _stage_facts_inputs(con, chunks)
+    _facts_of_chunks(con, chunks, workers, memory_limit)
+
+
+def _facts_of_chunks(con: duckdb.DuckDBPyConnection, chunks: Sequence[pl.DataFrame], workers: int,
+                     memory_limit: str | None) -> None:
+    """facts() of each staged chunk, inserted in order: in worker processes when there are
+    several chunks and ``workers`` > 1, in this one otherwise (or for the chunks left when a
+    worker fails). Drops the staged tables."""
+    from transforms.facts import facts
+
     inserted = 0
     try:
         if workers > 1 and len(chunks) > 1:
@@ -438,7 +446,7 @@ def _derive_facts(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before: pl
             # pure Python; threads would share one core), in order, a few ahead of the results.
             try:
                 pool = FrameWorkers("transforms.facts:facts", min(workers, len(chunks)))
-                for result in pool.map(_facts_inputs(con, i, chunk) for i, chunk in enumerate(chunks)):
+                for result in pool.map(_facts_inputs(con, i, chunk, memory_limit) for i, chunk in enumerate(chunks)):
                     _insert_facts(con, result)
                     inserted += 1
             except WorkerCrashed as exc:
@@ -447,7 +455,7 @@ def _derive_facts(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, before: pl
                 log.warning("facts worker processes failed (%s); deriving the remaining %d of %d chunks in the run's process",
                             exc, len(chunks) - inserted, len(chunks))
         for i in range(inserted, len(chunks)):
-            _insert_facts(con, facts(*_facts_inputs(con, i, chunks[i])))
+            _insert_facts(con, facts(*_facts_inputs(con, i, chunks[i], memory_limit)))
     finally:
         con.execute("drop table if exists _facts_numbers")
         con.execute("drop table if exists _facts_sentences")
@@ -482,9 +490,17 @@ def _stage_facts_inputs(con: duckdb.DuckDBPyConnection, chunks: Sequence[pl.Data
         con.unregister("_chunk_of")
 
 
-def _facts_inputs(con: duckdb.DuckDBPyConnection, i: int, chunk: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def _facts_inputs(con: duckdb.DuckDBPyConnection, i: int, chunk: pl.DataFrame,
+                  memory_limit: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """What facts() reads for chunk ``i`` (staged by ``_stage_facts_inputs``): its numbers,
-    those numbers' sentences, the chunk's documents."""
+    those numbers' sentences, the chunk's documents.
+
+    DuckDB's cached pages are dropped first (``_shed_cache``): each chunk's staged pages are
+    read once, but DuckDB kept them up to the run's limit, about 200 MB of the flow through
+    facts at 100,000 articles (the run's peak then). A lower limit for the whole part instead
+    (64 MB) ran DuckDB out of memory in facts at 200,000 articles.
+    """
+    _shed_cache(con, memory_limit)
     nums = db.fetch_frame(con, f"select * exclude (chunk) from _facts_numbers where chunk = {int(i)}")
     sents = db.fetch_frame(con, f"select * exclude (chunk) from _facts_sentences where chunk = {int(i)}")
     return nums, sents, chunk

@@ -28,8 +28,10 @@ def _facts(wh: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
         con.close()
 
 
-def _rederive(src: Path, dst: Path, workers: int) -> int:
-    """Copy ``src``, clear its facts and derive them again with ``workers``; returns the chunk count."""
+def _rederive(src: Path, dst: Path, workers: int, memory_limit: str | None = None) -> int:
+    """Copy ``src``, clear its facts and derive them again with ``workers`` (and the run's
+    DuckDB ``memory_limit``, restored after the chunks are read under a lower one); returns the
+    chunk count."""
     shutil.copy(src, dst)
     con = duckdb.connect(str(dst))
     try:
@@ -37,7 +39,12 @@ def _rederive(src: Path, dst: Path, workers: int) -> int:
         con.execute("delete from facts")
         links = fetch_frame(con, "select doc_id, story_id, outlet, published_at, duplicate_of from documents")
         chunks = len(ingest_flow._story_chunks(con, links, ingest_flow.FACTS_CHUNK_NUMBERS_PARALLEL))
-        ingest_flow._derive_facts(con, links, links.select("doc_id", "story_id", "duplicate_of").clear(), workers)
+        if memory_limit:
+            con.execute(f"set memory_limit = '{memory_limit}'")
+        ingest_flow._derive_facts(con, links, links.select("doc_id", "story_id", "duplicate_of").clear(), workers,
+                                  memory_limit)
+        if memory_limit:
+            assert con.sql("select current_setting('memory_limit')").fetchall() == [("244.1 MiB",)]
         con.execute("checkpoint")
     finally:
         con.close()
@@ -74,7 +81,7 @@ def test_worker_processes_derive_the_same_facts(corpus_warehouse: Path, tmp_path
             return super().map(counted())
 
     monkeypatch.setattr(ingest_flow, "FrameWorkers", CountingWorkers)
-    chunks = _rederive(corpus_warehouse, tmp_path / "w2.duckdb", workers=2)
+    chunks = _rederive(corpus_warehouse, tmp_path / "w2.duckdb", workers=2, memory_limit="256MB")
     assert chunks >= 4
     assert len(sent) == chunks
     assert all(n > 0 for n in sent)
