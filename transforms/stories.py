@@ -293,7 +293,7 @@ def _pair_intersections(d: np.ndarray, h: np.ndarray, a: np.ndarray, b: np.ndarr
     without the (pair x shingle) rows: the shingles held by two documents or more (no other
     can be shared) get dense ids, and a pair's count reads the shingles of its smaller
     document in a dense bitmap of the other's, a block of documents and about
-    ``_BLOCK_ROWS`` lookups at a time, so memory stays flat as the warehouse grows.
+    ``_BLOCK_ROWS`` lookups at a time, so the lookups' memory is bounded by the block.
     """
     inter = np.zeros(len(a), dtype=np.int64)
     if len(d) == 0 or len(a) == 0:
@@ -782,10 +782,11 @@ def _similarities(terms: _TermVectors, when: pl.DataFrame) -> pl.DataFrame:
     ``WINDOW_DAYS`` (time buckets of that width, joined with the next bucket); the cosine of
     a proposed pair is then computed over all its terms.
 
-    Memory stays flat as the warehouse grows: pairs are proposed a block of terms at a time,
+    The work on pairs is bounded by a block: pairs are proposed a block of terms at a time,
     and each cosine is read from a dense row of a few documents' weights (documents j) for
     every term of document i, a block of pairs at a time; the products are summed in the
-    order of i's terms, as a join of the pair with i's terms and then j's would.
+    order of i's terms, as a join of the pair with i's terms and then j's would. The term
+    vectors and the candidate pairs themselves are held whole.
     """
     out_schema = {"i": pl.UInt32, "j": pl.UInt32, "sim": pl.Float64}
     post = terms.post.join(when, on="idx").select(

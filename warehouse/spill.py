@@ -1,10 +1,12 @@
 """Scratch space for derive: frames set aside between passes, and documents' text streamed.
 
 The cross-document transforms (``transforms.stories``) work in passes over blocks of
-documents so that memory stays flat whatever the warehouse's size. Between passes they set
-frames aside in a ``Spill``; ``DiskSpill`` keeps them as Arrow IPC files in a directory next
-to the warehouse (``.<name>.spill``), removed when derive ends and, after a crash, by the
-next run (``db.discard_stage``; the folder is ``db.spill_dir``). ``texts`` streams documents' text from the stage in blocks.
+documents so that most of their memory is bounded by a block, not by the warehouse's size
+(docs/scaling.md gives what stays whole). Between passes they set frames aside in a
+``Spill``; ``DiskSpill`` keeps them as Arrow IPC files in a directory next to the warehouse
+(``.<name>.spill``), removed when derive ends and, after a crash, by the next run
+(``db.discard_stage``; the folder is ``db.spill_dir``). ``texts`` streams documents' text
+from the stage in blocks.
 """
 
 from __future__ import annotations
