@@ -63,9 +63,38 @@ def _label(p: psutil.Process) -> str:
     return Path(cmd[1]).name if len(cmd) > 1 else (cmd[0] if cmd else "?")
 
 
-def _tree_rss(procs: list[psutil.Process], by_process: dict[str, int] | None = None) -> int:
-    total = 0
+def _unexeced(procs: list[psutil.Process]) -> set[int]:
+    """Children forked and not yet exec'd: the same command line as their parent in the tree.
+
+    Between fork (or vfork) and exec a child maps its parent's pages, shared, and the kernel
+    reports the parent's RSS for it: counted, a worker starting from a 700 MB flow briefly
+    doubled the tree (a 1,606 MB "peak" at 10,000 articles, seen on the facts workers' start).
+    """
+    cmd: dict[int, list[str]] = {}
     for p in procs:
+        try:
+            cmd[p.pid] = p.cmdline()
+        except psutil.Error:
+            continue
+    pending = set()
+    for p in procs:
+        try:
+            parent = p.ppid()
+        except psutil.Error:
+            continue
+        if parent in cmd and p.pid in cmd and cmd[p.pid] == cmd[parent]:
+            pending.add(p.pid)
+    return pending
+
+
+def _tree_rss(procs: list[psutil.Process], by_process: dict[str, int] | None = None) -> int:
+    """Summed RSS of the tree (each process's shared pages counted in each), forks awaiting
+    their exec left out (``_unexeced``)."""
+    total = 0
+    pending = _unexeced(procs)
+    for p in procs:
+        if p.pid in pending:
+            continue
         try:
             rss = p.memory_info().rss
         except psutil.Error:
@@ -74,6 +103,20 @@ def _tree_rss(procs: list[psutil.Process], by_process: dict[str, int] | None = N
         if by_process is not None:
             name = _label(p)
             by_process[name] = max(by_process.get(name, 0), rss)
+    return total
+
+
+def _tree_pss(procs: list[psutil.Process]) -> int:
+    """Summed PSS of the tree: a page shared by k processes counts 1/k in each, so the
+    libraries every child maps (Polars, DuckDB, Python: about 140 MB resident in a process
+    that has used them) count once, as the machine holds them. A fork awaiting its exec needs
+    no special case here: the pages it shares with its parent are split between the two."""
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_full_info().pss
+        except psutil.Error:
+            continue
     return total
 
 
@@ -106,8 +149,10 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
     ``usage`` (if given) receives ``cpu_seconds``, the CPU time of the whole tree (from the
     kernel's accounting of the waited-for descendants, exact), and ``cores_by_10s``, the cores
     busy in each ``usage_window_s`` (10 s) of the run (sampled every 0.1 s: a child's last
-    0.1 s before it ends falls in the last window), and ``rss_mb_by_10s``, the tree's peak RSS
-    in each window (MB): the memory each phase of the run leaves to spare.
+    0.1 s before it ends falls in the last window), ``rss_mb_by_10s``, the tree's peak RSS
+    in each window (MB): the memory each phase of the run leaves to spare, and ``peak_pss_mb``,
+    the tree's peak PSS (``_tree_pss``, sampled every 0.5 s: reading it walks each process's
+    page tables).
     The whole tree is killed when ``timeout`` seconds pass (a benchmark must not outlive its slot).
     """
     t0 = time.perf_counter()
@@ -120,6 +165,8 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
     cpu_seen: dict[int, float] = {}
     cpu_marks: list[float] = []  # the tree's CPU seconds at the end of each window
     rss_marks: list[int] = [0]  # the tree's peak RSS in each window, the current one last
+    pss_peak = [0]
+    n_samples = [0]
 
     over = threading.Event()
 
@@ -141,6 +188,9 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
                     cpu_marks.append(cpu_now)
                     rss_marks.append(0)
                 rss_marks[-1] = max(rss_marks[-1], rss)
+                n_samples[0] += 1
+                if n_samples[0] % 5 == 1:
+                    pss_peak[0] = max(pss_peak[0], _tree_pss(procs))
             time.sleep(0.1)
 
     t = threading.Thread(target=sample, daemon=True)
@@ -167,6 +217,7 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float | None = N
                                  for a, b, w in zip(marks[:-1], marks[1:], spans, strict=True)]
         # a window whose mark fell on the last sample holds no sample of its own: none
         usage["rss_mb_by_10s"] = [round(r / 1e6) if r else None for r in rss_marks[:len(usage["cores_by_10s"])]]
+        usage["peak_pss_mb"] = round(pss_peak[0] / 1e6)
     if over.is_set():
         raise MemoryLimitError(f"process tree passed {MAX_TREE_RSS / 1e9:.1f} GB after {seconds:.0f} s: killed")
     lines = [ln for ln in out.splitlines() if ln.startswith("{")]  # py-spy, when used, prints too
@@ -228,6 +279,7 @@ def bench_size(n: int, env: dict[str, str], timeout: float | None = None, profil
         "cores_busy": round(usage["cpu_seconds"] / secs, 2) if usage.get("cpu_seconds") else None,
         "cores_by_10s": usage.get("cores_by_10s"),
         "rss_mb_by_10s": usage.get("rss_mb_by_10s"),
+        "peak_pss_mb": usage.get("peak_pss_mb"),
         "stage_seconds": _stages(first), "rows": first["rows"],
         "files_loaded": first["files_loaded"], "files_quarantined": first["files_quarantined"],
         "load_average_1m_start": round(load0, 2), "load_average_1m_end": round(os.getloadavg()[0], 2),

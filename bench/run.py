@@ -108,6 +108,10 @@ def summary_markdown() -> str:
                 measured += (f"; grows {slope * 1000:.1f} MB per 1,000 articles from {n_mid:,} to {n_hi:,}: "
                              f"2 GB near {round(max(at, n_hi), -3):,.0f} articles (extrapolated)")
                 flat = flat and at >= 10 * n_hi
+        pss = [(n, r["peak_pss_mb"]) for n, r in sorted(ingest.items()) if r.get("peak_pss_mb")]
+        if pss:  # context, not the target's measure: shared library pages counted once
+            measured += ". Peak PSS of the tree (shared pages counted once): " + ", ".join(
+                f"{m:,} MB at {n:,}" for n, m in pss)
         rows.append(("Peak RSS of the process tree", "< 2 GB, any size", measured, _met(flat)))
         if len(ingest) >= 2:
             lo, hi = ingest[min(ingest)], ingest[max(ingest)]
@@ -185,7 +189,8 @@ def summary_markdown() -> str:
                   f"Status {r['status']}; wall {r['wall_seconds']:.1f} s, of which interpreter start and imports "
                   f"{r.get('startup_seconds', 0):.1f} s and the flow {r['flow_seconds']:.1f} s; "
                   f"{r['files_loaded']:,} files loaded, {r['files_quarantined']:,} quarantined. Peak RSS "
-                  f"{r['peak_rss_mb']:,} MB, seen {r.get('peak_rss_seen_at_s', '?')} s into the run; each process's own peak: "
+                  f"{r['peak_rss_mb']:,} MB, seen {r.get('peak_rss_seen_at_s', '?')} s into the run"
+                  + (f" (peak PSS {r['peak_pss_mb']:,} MB)" if r.get("peak_pss_mb") else "") + "; each process's own peak: "
                   + ", ".join(f"{k} {v:,} MB" for k, v in (r.get("peak_rss_mb_by_process") or {}).items() if v) + ".", "",
                   "| stage | seconds | share of flow |", "| --- | ---: | ---: |"]
         lines += [f"| {k} | {v:.2f} | {v / r['flow_seconds']:.0%} |" for k, v in st.items()]

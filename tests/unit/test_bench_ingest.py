@@ -89,3 +89,48 @@ def test_peak_memory_lands_in_the_window_it_was_held() -> None:
     assert max(m for m in rss if m is not None) == round(peak / 1e6)
     assert max(m for m in rss[:3] if m is not None) > 300
     assert max(m for m in rss[-3:] if m is not None) < 150
+
+
+# A child that holds 300 MB, then forks: the fork shares those pages (copy on write) and
+# sleeps without exec, as a worker does for an instant between fork and exec.
+_FORK_WITHOUT_EXEC = """
+import json, os, time
+held = bytearray(300 * 1000 * 1000)
+for i in range(0, len(held), 4096):
+    held[i] = 1
+pid = os.fork()
+if pid == 0:
+    time.sleep(1.5)
+    os._exit(0)
+os.waitpid(pid, 0)
+print(json.dumps({}))
+"""
+
+
+def test_a_fork_awaiting_exec_is_not_counted_twice() -> None:
+    usage: dict = {}
+    _out, _seconds, peak = run_measured([sys.executable, "-c", _FORK_WITHOUT_EXEC], dict(os.environ), timeout=60,
+                                        usage=usage)
+    assert 300e6 < peak < 450e6  # the parent's pages once, not twice (600 MB)
+    assert 300 < usage["peak_pss_mb"] < 450
+
+
+# A child that holds 300 MB and starts a grandchild that holds 200 MB of its own.
+_TWO_HOLDERS = """
+import json, subprocess, sys, time
+held = bytearray(300 * 1000 * 1000)
+for i in range(0, len(held), 4096):
+    held[i] = 1
+subprocess.run([sys.executable, "-c", "import time\\nb = bytearray(200 * 1000 * 1000)\\n"
+                "for i in range(0, len(b), 4096): b[i] = 1\\ntime.sleep(1.5)"])
+print(json.dumps({}))
+"""
+
+
+def test_a_child_with_its_own_pages_is_counted() -> None:
+    usage: dict = {}
+    _out, _seconds, peak = run_measured([sys.executable, "-c", _TWO_HOLDERS], dict(os.environ), timeout=60,
+                                        usage=usage)
+    assert peak > 500e6
+    # PSS counts the interpreter's shared pages once: below the summed RSS, above the data
+    assert 500 < usage["peak_pss_mb"] <= round(peak / 1e6)
