@@ -770,8 +770,8 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
         with _timed(times, "load"):
             _mark_removed(con, _gone(ledger, inputs, seen), summary.run_id)
         # The discovered files and the ledger are not read again: held through derive, they
-        # came on top of its peak (about 37 MB at 100,000 files, 99 MB more with a ledger of them). Emptied in place: the
-        # parse's submit() still holds the names.
+        # came on top of its peak (37 MB at 100,000 files, and 99 MB more with a ledger of
+        # them). Emptied in place: the parse's submit() still holds the names.
         for held in (entries, seen, ledger, todo, batches):
             held.clear()
         _release_free_memory()
