@@ -29,8 +29,10 @@ _CONF = "import flows, os, polars; print(os.environ['_RJEM_MALLOC_CONF'])"
 
 
 def _run(code: str, **env: str) -> str:
+    # Without any allocator setting of this process's: Dask's tests leave MALLOC_TRIM_THRESHOLD_
+    # in the environment, and any of glibc's MALLOC_* settings turns its dynamic threshold off.
     clean = {k: v for k, v in os.environ.items()
-             if k not in ("_RJEM_MALLOC_CONF", "MALLOC_MMAP_THRESHOLD_", "NEWSLEDGER_ALLOCATOR_TUNING")}
+             if not k.startswith(("MALLOC_", "_RJEM_", "GLIBC_TUNABLES", "NEWSLEDGER_ALLOCATOR_TUNING"))}
     out = subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True,
                          timeout=120, check=True)
     return out.stdout.strip()
