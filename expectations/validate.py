@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -118,20 +117,11 @@ def _jsonable(row: Any) -> dict[str, Any]:
             for k, v in dict(row).items()}
 
 
-def _bytes(limit: str) -> float:
-    """Bytes in a DuckDB memory limit such as "1GB" or "512 MiB" (the settings' pattern)."""
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT])(i?)B", limit.strip(), flags=re.IGNORECASE)
-    if match is None:
-        raise ValueError(f"not a memory limit: {limit!r}")
-    number, unit, binary = match.groups()
-    return float(number) * (1024 if binary else 1000) ** " KMGT".index(unit.upper())
-
-
 def child_memory_limit(requested: str | None) -> str:
     """The smaller of the run's limit and MEMORY_LIMIT: validation needs far less than the load."""
-    if requested and _bytes(requested) <= _bytes(MEMORY_LIMIT):
-        return requested
-    return MEMORY_LIMIT
+    from warehouse.db import capped_limit
+
+    return capped_limit(requested, MEMORY_LIMIT)
 
 
 def _exception_messages(info: Any) -> list[str]:

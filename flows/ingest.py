@@ -345,6 +345,10 @@ def _between_parts(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> 
     _shed_cache(con, memory_limit)
 
 
+# DuckDB's limit while the parsed batches load (the run's limit is back for derive): at
+# 100,000 articles the flow's process went 826 -> 675 MB through the parse, the tree 1,460 ->
+# 1,279 MB, in 213.9 s against 209.5 (one run each, docs/scaling.md, eleventh pass).
+LOAD_MEMORY_LIMIT = "128MB"
 READING_MEMORY_LIMIT = "64MB"  # DuckDB's limit while derive only streams text from the stage
 
 
@@ -693,7 +697,9 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
     con = db.connect(stage)
     # DuckDB's buffer pool would otherwise grow towards 80% of the RAM while the load writes
     # (it counts in this process's memory); past the limit it evicts to the file.
-    con.execute(f"set memory_limit = '{settings.duckdb_memory_limit}'")
+    # While the batches load, at most LOAD_MEMORY_LIMIT: the pool filled with the inserted
+    # pages beside the parse children, the run's peak up to 100,000 articles.
+    con.execute(f"set memory_limit = '{db.capped_limit(settings.duckdb_memory_limit, LOAD_MEMORY_LIMIT)}'")
     # DuckDB checkpoints when its write-ahead log passes 16 MB, i.e. after about every batch;
     # when the large tables still had primary-key indexes, each checkpoint rewrote them whole
     # and the load grew 1.7x per article from 10,000 to 100,000. The stage is a private copy
@@ -782,6 +788,7 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
         if not quiet:
             # The load's inserts and deletes go to disk first, so derive's updates have the
             # buffer pool to themselves (an update is held in memory until a checkpoint).
+            con.execute(f"set memory_limit = '{settings.duckdb_memory_limit}'")  # derive's updates, facts' staging
             with _timed(times, "load"):
                 con.execute("checkpoint")
             with _timed(times, "derive"):

@@ -44,8 +44,9 @@ class Settings(BaseSettings):
                            "'run', the documents this run loaded (the others were validated by the "
                            "run that loaded them and are never written again); 'all', every row.")
     duckdb_memory_limit: str = Field("256MB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$",
-                                     description="DuckDB's buffer pool limit during a run (e.g. 256MB, 1GB); "
-                                                 "beyond it DuckDB spills to disk. Counts in the run's memory.")
+                                     description="DuckDB's buffer pool limit during a run (e.g. 256MB, 1GB; at most "
+                                                 "128MB while the parsed batches load); beyond it DuckDB "
+                                                 "spills to disk. Counts in the run's memory.")
     dask_address: str | None = Field(None, description="Existing Dask scheduler; else a local cluster.")
     dask_workers: int = Field(2, ge=1, description="Workers of the local Dask cluster.")
 

@@ -20,6 +20,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -162,6 +163,22 @@ def commit_stage(stage: Path, live: Path) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def limit_bytes(limit: str) -> float:
+    """Bytes in a DuckDB memory limit such as "1GB" or "512 MiB" (the settings' pattern)."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT])(i?)B", limit.strip(), flags=re.IGNORECASE)
+    if match is None:
+        raise ValueError(f"not a memory limit: {limit!r}")
+    number, unit, binary = match.groups()
+    return float(number) * (1024 if binary else 1000) ** " KMGT".index(unit.upper())
+
+
+def capped_limit(requested: str | None, cap: str) -> str:
+    """The smaller of a requested DuckDB memory limit and ``cap`` (``cap`` when none is requested)."""
+    if requested and limit_bytes(requested) <= limit_bytes(cap):
+        return requested
+    return cap
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:

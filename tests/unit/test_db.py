@@ -77,3 +77,14 @@ def test_a_journal_without_its_warehouse_is_dropped(tmp_path) -> None:
     assert not db.journal_path(live).exists()
     assert con.execute("select count(*) from runs").fetchone() == (0,)
     con.close()
+
+
+def test_capped_limit_takes_the_smaller_of_two_memory_limits() -> None:
+    from warehouse.db import capped_limit, limit_bytes
+
+    assert limit_bytes("1GB") == 1e9
+    assert limit_bytes("512 MiB") == 512 * 1024**2
+    assert capped_limit("256MB", "128MB") == "128MB"
+    assert capped_limit("64MB", "128MB") == "64MB"
+    assert capped_limit("128MiB", "128MB") == "128MB"  # 134 MB: over the cap
+    assert capped_limit(None, "128MB") == "128MB"
