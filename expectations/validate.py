@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from expectations.suites import KEYS, build_expectations
+from warehouse.db import capped_limit
 
 ROW_SAMPLE = 200  # offending rows kept per finding
 # DuckDB in this process. GX itself holds ~350 MB; DuckDB's buffer pool grows to whatever limit
@@ -119,8 +120,6 @@ def _jsonable(row: Any) -> dict[str, Any]:
 
 def child_memory_limit(requested: str | None) -> str:
     """The smaller of the run's limit and MEMORY_LIMIT: validation needs far less than the load."""
-    from warehouse.db import capped_limit
-
     return capped_limit(requested, MEMORY_LIMIT)
 
 
