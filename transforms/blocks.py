@@ -67,3 +67,31 @@ def threaded(fn: Callable[[T], R], items: Iterable[T], threads: int | None = Non
         finally:
             for f in pending:
                 f.cancel()
+
+
+def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected component of each of ``n`` items linked by the edges ``a[k]``-``b[k]``: the
+    smallest item of its component.
+
+    Vectorised: each pass hooks every root that an edge still joins to another root onto the
+    smaller of the two, then follows the links to their roots; edges already inside one
+    component leave the work. A few passes (their number grows with the log of a component's
+    span), each linear in the edges left.
+    """
+    lab = np.arange(n, dtype=np.int64)
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    while len(a):
+        la, lb = lab[a], lab[b]
+        open_ = la != lb
+        if not open_.any():
+            break
+        a, b, la, lb = a[open_], b[open_], la[open_], lb[open_]
+        # Roots only point lower, so the links never form a cycle.
+        np.minimum.at(lab, np.maximum(la, lb), np.minimum(la, lb))
+        while True:
+            up = lab[lab]
+            if np.array_equal(up, lab):
+                break
+            lab = up
+    return lab

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from transforms.blocks import blocks, ragged, threaded
+from transforms.blocks import blocks, components, ragged, threaded
 
 
 def test_ragged_expands_runs_one_after_another() -> None:
@@ -55,3 +55,35 @@ def test_threaded_raises_the_items_error_in_its_place() -> None:
     assert [next(out) for _ in range(3)] == [0, 1, 2]
     with pytest.raises(ValueError, match="item 3"):
         next(out)
+
+
+def _union_find_partition(n: int, edges: list[tuple[int, int]]) -> list[int]:
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return [find(x) for x in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_components_label_each_item_with_its_components_smallest_item(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    m = int(rng.integers(0, 2 * n))
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    if seed == 0:  # a long chain, numbered against its order: many hooking passes
+        perm = rng.permutation(n)
+        a, b = perm[:-1], perm[1:]
+    got = components(n, a, b)
+    assert got.tolist() == _union_find_partition(n, list(zip(a.tolist(), b.tolist(), strict=True)))
+
+
+def test_components_without_edges_are_the_items_themselves() -> None:
+    assert components(3, np.array([], dtype=np.int64), np.array([], dtype=np.int64)).tolist() == [0, 1, 2]

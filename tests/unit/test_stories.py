@@ -455,3 +455,65 @@ def test_document_frequencies_merged_into_a_table_equal_one_sum() -> None:
     assert keys.tolist() == want_keys.tolist()
     assert counts.tolist() == want_counts.tolist()
     assert counts.dtype == np.uint32
+
+
+def _naive_average_linkage(n: int, start: list[int], locked: list[bool], sim: dict[tuple[int, int], float],
+                           threshold: float) -> set[frozenset[int]]:
+    """Textbook average linkage: merge the closest pair of clusters (not both locked) while its
+    average similarity over all item pairs reaches the threshold."""
+    clusters: dict[int, set[int]] = {}
+    for i in range(n):
+        clusters.setdefault(start[i], set()).add(i)
+    lock = {c: locked[c] for c in clusters}
+    while True:
+        best: tuple[float, int, int] | None = None
+        keys = sorted(clusters)
+        for x, a in enumerate(keys):
+            for b in keys[x + 1:]:
+                if lock[a] and lock[b]:
+                    continue
+                total = sum(sim.get((min(p, q), max(p, q)), 0.0) for p in clusters[a] for q in clusters[b])
+                avg = total / (len(clusters[a]) * len(clusters[b]))
+                if avg >= threshold and (best is None or avg > best[0]):
+                    best = (avg, a, b)
+        if best is None:
+            return {frozenset(c) for c in clusters.values()}
+        _, a, b = best
+        clusters[a] |= clusters.pop(b)
+        lock[a] = lock[a] or lock.pop(b)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("batch_edges", [1, 10**9])
+def test_average_linkage_by_components_equals_the_textbook_clustering(
+    seed: int, batch_edges: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sparse graphs of weak and strong edges, some items starting in locked (existing) stories:
+    # clustering component by component, in batches of one component or all, merges what
+    # the textbook algorithm over the whole graph merges.
+    import transforms.stories as st
+
+    monkeypatch.setattr(st, "LINK_BATCH_EDGES", batch_edges)
+    rng = np.random.default_rng(seed)
+    n = 40
+    start = list(range(n))
+    locked = [False] * n
+    for first in (3, 20):  # two existing stories of three items each
+        for i in range(first, first + 3):
+            start[i] = first
+            locked[i] = True
+    sim: dict[tuple[int, int], float] = {}
+    for _ in range(120):
+        i, j = sorted(rng.choice(n, 2, replace=False).tolist())
+        sim[(i, j)] = float(rng.uniform(0.3, 0.9) if rng.random() < 0.25 else rng.uniform(0.001, 0.2))
+    edges = pl.DataFrame(
+        {"i": [k[0] for k in sim], "j": [k[1] for k in sim], "sim": list(sim.values())},
+        schema={"i": pl.Int64, "j": pl.Int64, "sim": pl.Float64},
+    )
+    roots = st._average_linkage(n, start, locked, edges, 0.25)
+    got: dict[int, set[int]] = {}
+    for i, r in enumerate(roots):
+        got.setdefault(r, set()).add(i)
+    expected = _naive_average_linkage(n, start, locked, sim, 0.25)
+    assert {frozenset(c) for c in got.values()} == expected
+    assert any(len(c) > 1 and not (c <= set(range(3, 6)) or c <= set(range(20, 23))) for c in expected)
