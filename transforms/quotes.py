@@ -1800,7 +1800,9 @@ def quote_group_ids(quotes: pl.DataFrame) -> pl.DataFrame:
 
     Reads quote_id, text and is_partial. The texts are only tokenised: passed a frame that
     no other name holds, this lets them go before the pairs are compared (at 200,000
-    articles, 123 MB of text held through the comparison, the run's peak).
+    articles, 123 MB of text held through the comparison, the run's peak). Only if the text
+    column owns its memory: columns fetched from DuckDB together share their batches' memory,
+    so the quote ids kept would keep the texts too (``warehouse.db.fetch_columns``).
     """
     out_schema = {"quote_id": pl.String, "quote_group_id": pl.String}
     ids = quotes.get_column("quote_id")

@@ -517,3 +517,48 @@ def test_average_linkage_by_components_equals_the_textbook_clustering(
     expected = _naive_average_linkage(n, start, locked, sim, 0.25)
     assert {frozenset(c) for c in got.values()} == expected
     assert any(len(c) > 1 and not (c <= set(range(3, 6)) or c <= set(range(20, 23))) for c in expected)
+
+
+def _joined_candidates(post: pl.DataFrame) -> pl.DataFrame:
+    """The pairs as the joins on (term, bucket) give them: the formulation _candidates lists in numpy."""
+    import transforms.stories as st
+
+    gap = (pl.col("day") - pl.col("dj")).abs()
+    dated = post.filter(pl.col("bucket").is_not_null())
+    undated = post.filter(pl.col("bucket").is_null())
+    r = dated.rename({"idx": "j", "bucket": "bj", "day": "dj"})
+    parts = [
+        dated.join(r, left_on=["tid", "bucket"], right_on=["tid", "bj"]).filter(pl.col("idx") < pl.col("j")),
+        dated.with_columns((pl.col("bucket") + 1).alias("b1")).join(r, left_on=["tid", "b1"], right_on=["tid", "bj"]),
+        undated.join(post.rename({"idx": "j", "bucket": "bj", "day": "dj"}), on="tid")
+        .filter(pl.col("bj").is_not_null() | (pl.col("idx") < pl.col("j"))),
+    ]
+    return pl.concat([
+        part.filter(gap.is_null() | (gap <= st.WINDOW_DAYS)).select(
+            pl.min_horizontal("idx", "j").alias("i"), pl.max_horizontal("idx", "j").alias("j"),
+            gap.fill_null(0.0).alias("gap"),
+        ) for part in parts
+    ]).unique(["i", "j"]).sort("i", "j")
+
+
+@pytest.mark.parametrize("block_rows", [1, 50, 10**9])
+def test_candidate_pairs_are_the_joins_pairs_whatever_the_blocks(block_rows: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import transforms.stories as st
+
+    monkeypatch.setattr(st, "_CANDIDATE_BLOCK_ROWS", block_rows)
+    rng = np.random.default_rng(7)
+    n_docs, n_terms = 300, 40
+    day = np.sort(rng.uniform(0, 4 * st.WINDOW_DAYS, n_docs))
+    undated = rng.random(n_docs) < 0.1
+    rows = [(d, t) for d in range(n_docs) for t in rng.choice(n_terms, 5, replace=False).tolist()]
+    docs = np.array([d for d, _ in rows])
+    post = pl.DataFrame({
+        "idx": pl.Series(docs, dtype=pl.UInt32),
+        "tid": pl.Series([t for _, t in rows], dtype=pl.UInt32),
+        "bucket": pl.Series([None if undated[d] else int(day[d] // st.WINDOW_DAYS) for d in docs], dtype=pl.Int64),
+        "day": pl.Series([None if undated[d] else float(day[d]) for d in docs], dtype=pl.Float64),
+    })
+    got = st._candidates(post).sort("i", "j")
+    expected = _joined_candidates(post).cast({"i": pl.UInt32, "j": pl.UInt32})
+    assert got.height > 1000
+    assert_frame_equal(got, expected)
