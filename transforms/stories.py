@@ -70,7 +70,7 @@ STRIP_QUOTES = True          # quoted words are not evidence of copying: rewrite
 _QUOTED = r'“[^“”\n]*”|"[^"\n]{0,2000}"|‘[^‘’\n]{0,300}’'
 _HASH_SEED = 20210705
 _BLOCK_ROWS = 2_000_000    # pair x shingle (or term) rows held at once: bounds the memory on large warehouses
-_CANDIDATE_BLOCK_ROWS = 2_000_000  # (document x document) rows of a block of terms joined at once (_candidates)
+_CANDIDATE_BLOCK_ROWS = 500_000  # (document x document) rows of a block of terms listed at once (_candidates)
 _SHINGLE_MULT = np.uint64(0x9E3779B97F4A7C15)
 
 # --- stories ------------------------------------------------------------------------------
