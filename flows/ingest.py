@@ -260,9 +260,10 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
     Most of the memory is bounded by a block, not by the warehouse: the documents' text is
     streamed from the stage a block at a time (``spill.texts``) and copies and stories set
     their intermediate frames aside in ``scratch`` between passes (``spill.DiskSpill``). Held
-    for the whole warehouse: per-document keys, dates and titles, stories' term vectors,
-    candidate pairs and clustering, quote groups' word arrays (the run's peak grows 1.3-1.8 MB
-    per 1,000 articles from 100,000 to 200,000, docs/scaling.md). ``times`` receives the
+    for the whole warehouse: per-document keys, dates and titles, stories' term vectors and
+    candidate pairs, quote groups' word arrays; stories' clustering holds one batch of its
+    graph's components (the run's peak grows 1.3 MB per 1,000 articles from 100,000 to
+    200,000, docs/scaling.md). ``times`` receives the
     seconds of each part (``derive: copies``, ``derive: stories``, ``derive: quote groups``, ``derive: facts``).
 
     Facts, the costliest part and pure Python, run in ``workers`` processes (a chunk of
