@@ -299,10 +299,10 @@ def _pair_intersections(d: np.ndarray, h: np.ndarray, q_doc: np.ndarray, other: 
     dense ids, and a pair's count reads q_doc's shingles in a dense bitmap of other's, a
     block of documents and about ``_BLOCK_ROWS`` lookups at a time, so the lookups' memory
     is bounded by the block. Only the pairs with shared shingles of these rows on both sides
-    are walked: the rows are one of the shingles' parts, and the parts grow with the corpus,
-    so walking every pair in every part made the copies pass quadratic (at 200,000 articles
-    33 s of it, 3.2 times the 100,000-article figure). Returns the positions of those pairs
-    in ``q_doc`` and their counts.
+    are walked, and their positions in ``q_doc`` are returned with their counts. The rows are
+    one of the shingles' parts, whose number grows with the corpus, and most pairs have
+    shingles in most parts: the walks of all parts together are still O(pairs x parts), the
+    part of copies that grows faster than the corpus (docs/scaling.md, twelfth pass).
     """
     none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if len(d) == 0 or len(q_doc) == 0:
@@ -434,6 +434,7 @@ def duplicates(documents: pl.DataFrame, texts: Texts | None = None, spill: Spill
     by_other = np.argsort(other, kind="stable")
     q_doc, other = q_doc[by_other], other[by_other]
     counted = np.zeros(len(pairs), dtype=np.int64)
+
     def counts(item: tuple[int, pl.DataFrame], q: np.ndarray = q_doc, o: np.ndarray = other) -> tuple[np.ndarray, np.ndarray]:
         return _pair_intersections(item[1]["idx"].to_numpy(), item[1]["sh"].to_numpy(), q, o, len(n_of))
 
