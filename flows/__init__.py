@@ -30,9 +30,11 @@ def _tune_allocators() -> None:
     stories 1,350-1,391 -> 1,195 MB, quote groups 1,204-1,242 -> 1,096 MB, derive 56.6-58.7 ->
     59.3 s. Dirty pages kept 100 ms (twelfth pass), derive alone at 200,000 articles: peak
     1,393 -> 1,344 MB, the same time (0 ms: 1,321 MB, but copies and stories 20-24% slower);
-    10,000-article runs 1,178-1,183 -> 1,147-1,153 MB, no slower. ``NEWSLEDGER_ALLOCATOR_TUNING=0`` leaves both allocators alone; a
-    ``_RJEM_MALLOC_CONF`` or ``MALLOC_MMAP_THRESHOLD_`` already set wins. A process that
-    loaded Polars before this package keeps Polars' defaults.
+    10,000-article runs 1,178-1,183 -> 1,147-1,153 MB, no slower.
+
+    ``NEWSLEDGER_ALLOCATOR_TUNING=0`` leaves both allocators alone; a ``_RJEM_MALLOC_CONF``
+    or ``MALLOC_MMAP_THRESHOLD_`` already set wins. A process that loaded Polars before this
+    package keeps Polars' defaults.
     """
     if os.environ.get("NEWSLEDGER_ALLOCATOR_TUNING", "1") == "0":
         return

@@ -263,8 +263,8 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
     for the whole warehouse: per-document keys, dates and titles, stories' term vectors and
     candidate pairs, quote groups' word arrays; stories' clustering holds one batch of its
     graph's components (the run's peak grows 1.3-1.5 MB per 1,000 articles from 100,000 to
-    200,000, docs/scaling.md). ``times`` receives the
-    seconds of each part (``derive: copies``, ``derive: stories``, ``derive: quote groups``, ``derive: facts``).
+    200,000, docs/scaling.md). ``times`` receives the seconds of each part (``derive:
+    copies``, ``derive: stories``, ``derive: quote groups``, ``derive: facts``).
 
     Facts, the costliest part and pure Python, run in ``workers`` processes (a chunk of
     whole stories each) when there is more than one chunk; with 1 they run in this process.

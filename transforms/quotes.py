@@ -46,7 +46,7 @@ import numpy as np
 import polars as pl
 
 from transforms import schema
-from transforms.blocks import blocks, ragged
+from transforms.blocks import blocks, components, ragged
 from transforms.lexicon import quotes_words as W
 from transforms.lexicon.speech_verbs import SOURCE_PHRASES, VERB_ADVERBS, verb_forms
 
@@ -1837,23 +1837,14 @@ def quote_group_ids(quotes: pl.DataFrame) -> pl.DataFrame:
         *_candidate_pairs(word_node, w, len(vocab)),
     )
     del word_node, w
-    linked = [False] * n_nodes
-    parent = list(range(n_nodes))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in zip(edge_a.tolist(), edge_b.tolist(), strict=True):
-        ra, rb = find(a), find(b)
-        parent[max(ra, rb)] = min(ra, rb)
-        linked[a] = linked[b] = True
+    linked = np.zeros(n_nodes, dtype=bool)
+    linked[edge_a] = True
+    linked[edge_b] = True
     # Copies without a blocking key are never compared with each other: a node that links
     # to nothing and has no key leaves each copy alone (its own key, from its row).
     roots = pl.DataFrame(
-        {"node": range(n_nodes), "root": [find(n) if linked[n] or k else -1 for n, k in enumerate(has_key.tolist())]},
+        {"node": np.arange(n_nodes, dtype=np.int64),
+         "root": np.where(linked | has_key, components(n_nodes, edge_a, edge_b), -1)},
         schema={"node": pl.Int64, "root": pl.Int64},
     )
     grouped = (

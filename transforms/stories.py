@@ -756,8 +756,10 @@ def _candidates(post: pl.DataFrame) -> pl.DataFrame:
     for lo_t, hi_t in blocks(counts * counts, _CANDIDATE_BLOCK_ROWS):
         c, s = counts[lo_t:hi_t], starts[lo_t:hi_t]
         # Every ordered pair (p, q) of rows within each term of the block, p == q included.
-        p = np.repeat(np.arange(s[0], s[-1] + c[-1], dtype=np.int64), np.repeat(c, c))
-        q = ragged(np.repeat(s, c), np.repeat(c, c))
+        per_row = np.repeat(c, c)  # each row pairs with every row of its term
+        p = np.repeat(np.arange(s[0], s[-1] + c[-1], dtype=np.int64), per_row)
+        q = ragged(np.repeat(s, c), per_row)
+        del per_row
         ip, iq, dp, dq = idx[p], idx[q], dated[p], dated[q]
         bp, bq = bucket[p], bucket[q]
         gap = np.abs(day[p] - day[q])
@@ -982,15 +984,16 @@ def _average_linkage(
 
 
 def _link(n: int, parent: list[int], items: list[int], sizes: np.ndarray, lk: np.ndarray,
-          a: np.ndarray, b: np.ndarray, s: np.ndarray, threshold: float) -> None:
-    """Average-linkage merges among the clusters of the edges a-b (start clusters, a != b),
-    recorded in ``parent``; ``sizes`` and ``lk`` give each start cluster's size and lock.
+          ea: np.ndarray, eb: np.ndarray, es: np.ndarray, threshold: float) -> None:
+    """Average-linkage merges among the clusters of the edges ea-eb of similarity es (start
+    clusters, ea != eb), recorded in ``parent``; ``sizes`` and ``lk`` give each start
+    cluster's size and lock.
 
     The heap holds at most one live entry per pair (stale ones are skipped), so after a merge
     only the pairs whose average may have reached the threshold are scored again: those whose
     sum changed (neighbours of the absorbed cluster) and those already above it (``hot``).
     """
-    lo, hi, total = _pair_sums(n, a, b, s)
+    lo, hi, total = _pair_sums(n, ea, eb, es)
     if not len(total):
         return
     present = np.unique(np.concatenate((lo, hi))).tolist()
@@ -1024,53 +1027,53 @@ def _link(n: int, parent: list[int], items: list[int], sizes: np.ndarray, lk: np
     heapq.heapify(heap)
     del lo, hi, total, avg0, keep
     while heap:
-        _neg, a_, b_, va, vb = heapq.heappop(heap)
-        if a_ not in size or b_ not in size or version[a_] != va or version[b_] != vb:
+        _neg, a, b, va, vb = heapq.heappop(heap)
+        if a not in size or b not in size or version[a] != va or version[b] != vb:
             continue
-        if len(nbr[a_]) < len(nbr[b_]):
-            a_, b_ = b_, a_
-        size[a_] += size.pop(b_)
-        lock[a_] = lock[a_] or lock.pop(b_)
-        version[a_] += 1
-        del version[b_]
-        parent[b_] = a_
-        na = nbr[a_]
-        nb = nbr.pop(b_)
-        del na[b_], nb[a_]
-        old_hot = hot[a_]
-        for c in hot.pop(b_):
-            hot[c].discard(b_)
+        if len(nbr[a]) < len(nbr[b]):
+            a, b = b, a
+        size[a] += size.pop(b)
+        lock[a] = lock[a] or lock.pop(b)
+        version[a] += 1
+        del version[b]
+        parent[b] = a
+        na = nbr[a]
+        nb = nbr.pop(b)
+        del na[b], nb[a]
+        old_hot = hot[a]
+        for c in hot.pop(b):
+            hot[c].discard(b)
         for c in old_hot:
-            hot[c].discard(a_)
+            hot[c].discard(a)
         new_hot: set[int] = set()
-        hot[a_] = new_hot
-        la, sa, va = lock[a_], size[a_], version[a_]
+        hot[a] = new_hot
+        la, sa, va = lock[a], size[a], version[a]
         # A sum below this cannot reach the threshold whatever the other size (at least 1):
         # the margin covers the rounding, so the exact test below decides every closer case.
         low = threshold * sa * (1.0 - 1e-9)
-        for c, v0 in nb.items():
-            v = na.get(c, 0.0) + v0
+        for c, s in nb.items():
+            v = na.get(c, 0.0) + s
             na[c] = v
             row = nbr[c]
-            del row[b_]
-            row[a_] = v
+            del row[b]
+            row[a] = v
             if v < low or (la and lock[c]):
                 continue
             avg = v / (sa * size[c])
             if avg >= threshold:
-                heapq.heappush(heap, (-avg, a_, c, va, version[c]))
+                heapq.heappush(heap, (-avg, a, c, va, version[c]))
                 new_hot.add(c)
-                hot[c].add(a_)
+                hot[c].add(a)
         # A pair b did not touch kept its sum while a grew, so its average fell: only one
         # that was above the threshold can still be.
         for c in old_hot:
-            if c == b_ or c in nb or (la and lock[c]):
+            if c == b or c in nb or (la and lock[c]):
                 continue
             avg = na[c] / (sa * size[c])
             if avg >= threshold:
-                heapq.heappush(heap, (-avg, a_, c, va, version[c]))
+                heapq.heappush(heap, (-avg, a, c, va, version[c]))
                 new_hot.add(c)
-                hot[c].add(a_)
+                hot[c].add(a)
 
 
 def _resolve_originals(docs: pl.DataFrame) -> dict[int, int]:
