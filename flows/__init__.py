@@ -26,7 +26,7 @@ def _tune_allocators() -> None:
     """Set both allocators for a run's memory rather than its last percent of speed.
 
     Measured on derive alone over the 100,000-article bench warehouse (tree RSS, the temporary
-    Prefect server included; docs/scaling.md, eleventh pass): copies 1,362-1,428 -> 1,184 MB,
+    Prefect server included; docs/scaling-history.md, eleventh pass): copies 1,362-1,428 -> 1,184 MB,
     stories 1,350-1,391 -> 1,195 MB, quote groups 1,204-1,242 -> 1,096 MB, derive 56.6-58.7 ->
     59.3 s. Dirty pages kept 100 ms (twelfth pass), derive alone at 200,000 articles: peak
     1,393 -> 1,344 MB, the same time (0 ms: 1,321 MB, but copies and stories 20-24% slower);

@@ -103,7 +103,7 @@ def _release_free_memory() -> None:
     Once the parse runs in child processes, this process allocates few Python objects, so
     full collections become rare while each batch's frames, still referenced from cycles
     around its finished tasks, wait for one: at 100,000 articles the run's memory climbed by
-    about 700 MB between collections (docs/scaling.md). What was alive when the parse began
+    about 700 MB between collections (docs/scaling-history.md). What was alive when the parse began
     is frozen out of the collector meanwhile (``_run``), so each collection walks only the
     objects made since: 1.1 s for the 51 collections of a 100,000-article run.
     """
@@ -340,7 +340,7 @@ def _between_parts(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> 
     before facts, the garbage and freed heap of quote groups stayed through facts, the run's
     peak. Freed first, the flow's peak in facts went from 1,017 to 789 MB at 100,000 articles,
     the flow and its facts workers from 1,510 to 1,249 MB (derive-only harness,
-    docs/scaling.md).
+    docs/scaling-history.md, sixth pass).
     """
     _release_free_memory()
     _shed_cache(con, memory_limit)
@@ -348,7 +348,7 @@ def _between_parts(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> 
 
 # DuckDB's limit while the parsed batches load (the run's limit is back for derive): at
 # 100,000 articles the flow's process went 826 -> 675 MB through the parse, the tree 1,460 ->
-# 1,279 MB, in 213.9 s against 209.5 (one run each, docs/scaling.md, eleventh pass).
+# 1,279 MB, in 213.9 s against 209.5 (one run each, docs/scaling-history.md, eleventh pass).
 LOAD_MEMORY_LIMIT = "128MB"
 READING_MEMORY_LIMIT = "64MB"  # DuckDB's limit while derive only streams text from the stage
 
@@ -708,7 +708,7 @@ def _run(settings: Settings, inputs: list[Path], summary: RunSummary, started: d
     # and the load grew 1.7x per article from 10,000 to 100,000. The stage is a private copy
     # swapped in only when the run succeeds, so its log needs no frequent checkpoints: at
     # 512 MB the load of 100,000 articles took 29 s of DuckDB work instead of 51, measured
-    # with those indexes (docs/scaling.md).
+    # with those indexes (docs/scaling-history.md).
     con.execute("set checkpoint_threshold = '512MB'")
     try:
         with _timed(times, "discover"):
