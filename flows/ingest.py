@@ -273,7 +273,6 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
     before each part (``_shed_cache``), so the part's own frames do not come on top of
     pages the part before read.
     """
-    from transforms.quotes import quote_group_ids
     from transforms.stories import assign_stories, duplicates, stories
 
     docs = db.fetch_frame(con, "select doc_id, title, outlet, published_at, duplicate_of, story_id from documents")
@@ -313,23 +312,29 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
     del docs, dups, assigned
     _between_parts(con, memory_limit)
     with _timed(times, "derive: quote groups"):
-        # No name here holds the quotes: quote_group_ids lets their texts go once tokenised.
-        grouped = quote_group_ids(_fetched(con, "quotes", ("quote_id", "text", "is_partial"), memory_limit))
-        if grouped.height:
-            con.register("_qg", grouped)
-            try:
-                # Only the rows whose group changed: DuckDB holds an update's rows in memory
-                # until the next checkpoint, so an update of every quote each run (724,724 at
-                # 100,000 articles) ran out of the run's buffer pool in an incremental run.
-                con.execute("update quotes set quote_group_id = g.quote_group_id from _qg g "
-                            "where quotes.quote_id = g.quote_id "
-                            "and quotes.quote_group_id is distinct from g.quote_group_id")
-            finally:
-                con.unregister("_qg")
-            del grouped
+        _derive_quote_groups(con, memory_limit)
     _between_parts(con, memory_limit)
     with _timed(times, "derive: facts"):
         _derive_facts(con, links, before, workers, memory_limit)
+
+
+def _derive_quote_groups(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> None:
+    """Recompute every quote's quote_group_id (``transforms.quotes.quote_group_ids``)."""
+    from transforms.quotes import quote_group_ids
+
+    # No name here holds the quotes: quote_group_ids lets their texts go once tokenised.
+    grouped = quote_group_ids(_fetched(con, "quotes", ("quote_id", "text", "is_partial"), memory_limit))
+    if grouped.height:
+        con.register("_qg", grouped)
+        try:
+            # Only the rows whose group changed: DuckDB holds an update's rows in memory
+            # until the next checkpoint, so an update of every quote each run (724,724 at
+            # 100,000 articles) ran out of the run's buffer pool in an incremental run.
+            con.execute("update quotes set quote_group_id = g.quote_group_id from _qg g "
+                        "where quotes.quote_id = g.quote_id "
+                        "and quotes.quote_group_id is distinct from g.quote_group_id")
+        finally:
+            con.unregister("_qg")
 
 
 def _between_parts(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> None:

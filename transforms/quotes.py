@@ -39,7 +39,7 @@ import operator
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -1602,10 +1602,13 @@ def _contains(sorted_keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
     return sorted_keys[np.minimum(pos, len(sorted_keys) - 1)] == queries
 
 
-def _candidate_pairs(node: np.ndarray, w: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+def _candidate_pairs(node: np.ndarray, w: np.ndarray, width: int,
+                     keep: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (a, b) of quotes whose word pairs pass ``CONTAINMENT``: most word pairs of the
     smaller one (a; ties by number) occur in the larger one. ``node`` and ``w`` (word id
     below ``width``) hold one entry per word of each quote, in order; pairs come sorted.
+    With ``keep`` (pairs a, b -> which to keep), only the pairs it keeps are counted and
+    returned: the pairs found are filtered a block at a time, before the count.
 
     Pair filter: when a pair passes, the smaller quote shares at least one of any
     (n - required + 1) of its n word pairs with the other; probing with its rarest ones
@@ -1672,6 +1675,10 @@ def _candidate_pairs(node: np.ndarray, w: np.ndarray, width: int) -> tuple[np.nd
         del a, b, lens, larger
         pa, pb = pair // n_nodes, pair % n_nodes
         del pair
+        if keep is not None:
+            kept = keep(pa, pb)
+            pa, pb = pa[kept], pb[kept]
+            del kept
         # Shared word pairs counted per pair: both quotes' word pairs, keyed by pair, sorted
         # together; a key seen twice is a word pair both have.
         for plo, phi in blocks(n_shared[pa] + n_shared[pb], _BLOCK_ROWS):
@@ -1689,17 +1696,21 @@ def _candidate_pairs(node: np.ndarray, w: np.ndarray, width: int) -> tuple[np.nd
     return np.concatenate(out_a), np.concatenate(out_b)
 
 
-def _blocked(
-    node: np.ndarray, w: np.ndarray, weights: np.ndarray, word_of: list[str], stop: list[int],
-    a: np.ndarray, b: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The pairs (a, b) that the blocking rule compares, and which quotes have a blocking key.
+class _BlockKeys(NamedTuple):
+    """Each quote's blocking keys (``_block_keys``)."""
 
-    A quote is compared with the quotes sharing one of its BLOCK_KEYS rarest content words
-    (ties by the word; rarity counts quotes, copies included), unless that word is carried
-    by more than MAX_BLOCK quotes. An excerpt's rare words are all in the longer quote.
-    ``node`` and ``w`` are as for ``_candidate_pairs``; ``weights`` counts each node's copies;
-    the pairs (a, b) come sorted and leave in the same order.
+    content: np.ndarray  # distinct (node * n_words + word) of the content words, sorted
+    n_words: int
+    key_word: np.ndarray  # the keys' words, grouped by node (int32)
+    key_start: np.ndarray  # where each node's keys start in key_word
+    n_keys: np.ndarray  # keys per node (0: the quote has none)
+
+
+def _block_keys(node: np.ndarray, w: np.ndarray, weights: np.ndarray, word_of: list[str], stop: list[int]) -> _BlockKeys:
+    """The blocking keys of each quote: its BLOCK_KEYS rarest content words (ties by the
+    word; rarity counts quotes, copies included), less those carried by more than MAX_BLOCK
+    quotes. ``node`` and ``w`` are as for ``_candidate_pairs``; ``weights`` counts each
+    node's copies. ``_share_a_key`` tells which pairs the keys block together.
     """
     n_nodes, n_words = len(weights), len(word_of)
     distinct = _distinct(_combined(node, n_words, w))  # sorted by node, then word
@@ -1744,15 +1755,20 @@ def _blocked(
     k_node, k_word = k_node[kept], k_word[kept]  # sorted by node
     del kept
     n_keys = np.bincount(k_node, minlength=n_nodes)
-    key_start = np.cumsum(n_keys) - n_keys
-    has_key = n_keys > 0
+    return _BlockKeys(content_keys, n_words, k_word, np.cumsum(n_keys) - n_keys, n_keys)
+
+
+def _share_a_key(keys: _BlockKeys, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Which pairs (a, b) the blocking rule compares: one quote carries a key of the other
+    (an excerpt's rare words are all in the longer quote)."""
     keep = np.zeros(len(a), dtype=bool)
-    for lo, hi in blocks(n_keys[a] + n_keys[b], _BLOCK_ROWS):
+    for lo, hi in blocks(keys.n_keys[a] + keys.n_keys[b], _BLOCK_ROWS):
         for x, y in ((a[lo:hi], b[lo:hi]), (b[lo:hi], a[lo:hi])):
-            lens = n_keys[x]
-            found = _contains(content_keys, _combined(np.repeat(y, lens), n_words, k_word[ragged(key_start[x], lens)]))
+            lens = keys.n_keys[x]
+            found = _contains(keys.content, _combined(np.repeat(y, lens), keys.n_words,
+                                                      keys.key_word[ragged(keys.key_start[x], lens)]))
             keep[lo:hi] |= np.bincount(np.repeat(np.arange(len(x)), lens), weights=found, minlength=len(x)) > 0
-    return a[keep], b[keep], has_key
+    return keep
 
 
 TOKENISE_ROWS = 50_000  # distinct quote texts turned into Python strings at a time
@@ -1832,11 +1848,14 @@ def quote_group_ids(quotes: pl.DataFrame) -> pl.DataFrame:
     weights = whole.group_by("node").len().sort("node").get_column("len").to_numpy().astype(np.int64)  # copies
     word_node = np.repeat(np.arange(n_nodes, dtype=np.int32), node_lengths)
     del node_lengths
-    edge_a, edge_b, has_key = _blocked(
-        word_node, w, weights, list(vocab), [vocab[s] for s in W.STOPWORDS if s in vocab],
-        *_candidate_pairs(word_node, w, len(vocab)),
-    )
-    del word_node, w
+    # Pairs are compared when they pass both the containment and the blocking rule. The
+    # blocking test is the cheaper, so it filters the pairs found before they are counted:
+    # most pairs that pass containment share no key (27.2 million found at 400,000 articles,
+    # 103,351 compared), and none of them is held.
+    keys = _block_keys(word_node, w, weights, list(vocab), [vocab[s] for s in W.STOPWORDS if s in vocab])
+    has_key = keys.n_keys > 0
+    edge_a, edge_b = _candidate_pairs(word_node, w, len(vocab), keep=functools.partial(_share_a_key, keys))
+    del word_node, w, keys
     linked = np.zeros(n_nodes, dtype=bool)
     linked[edge_a] = True
     linked[edge_b] = True

@@ -379,6 +379,71 @@ def test_quote_group_ids_give_quote_groups_ids_in_row_order() -> None:
     assert empty.height == 0
 
 
+def _textbook_edges(seqs: list[list[int]], weights: list[int], word_of: list[str], stop: set[int],
+                    max_block: int) -> list[tuple[int, int]]:
+    """The pairs quote groups compare, straight from the rules: (a, b) with a the smaller
+    (fewer distinct word pairs; ties by number), most of a's word pairs in b (CONTAINMENT),
+    and one of them carrying a blocking key of the other (its BLOCK_KEYS rarest content words
+    by copies, ties by the word, carried by at most ``max_block`` copies)."""
+    pairs = [{(s[i], s[i + 1]) for i in range(len(s) - 1)} for s in seqs]
+    df: dict[int, int] = {}
+    for s, wt in zip(seqs, weights, strict=True):
+        for word in set(s):
+            df[word] = df.get(word, 0) + wt
+    keys = []
+    for s in seqs:
+        content = sorted({x for x in s if x not in stop}, key=lambda x: (df[x], word_of[x]))
+        keys.append({x for x in content[:quotes_module.BLOCK_KEYS] if df[x] <= max_block})
+    edges = []
+    for a in range(len(seqs)):
+        for b in range(len(seqs)):
+            if a == b or (len(pairs[b]), b) < (len(pairs[a]), a):
+                continue
+            contained = len(pairs[a] & pairs[b]) / len(pairs[a]) >= quotes_module.CONTAINMENT
+            blocked = bool(keys[a] & set(seqs[b])) or bool(keys[b] & set(seqs[a]))
+            if contained and blocked:
+                edges.append((a, b))
+    return edges
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(("block_rows", "block_keys"), [(1, 1), (7, 4), (2_000_000, 1), (2_000_000, 4)])
+def test_pairs_compared_are_those_passing_containment_and_blocking(seed: int, block_rows: int, block_keys: int,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocking filters the pairs found before they are counted (a block at a time): the
+    pairs compared are still exactly those both rules pass, whatever the blocks."""
+    rng = np.random.default_rng(seed)
+    word_of = [f"w{i:02d}" for i in range(14)]
+    stop = {0, 1, 2}  # frequent function words: they never block
+    seqs: list[list[int]] = []
+    for _ in range(40):
+        if seqs and rng.random() < 0.5:  # an excerpt or a variant of an earlier quote
+            base = seqs[int(rng.integers(len(seqs)))]
+            lo = int(rng.integers(0, max(1, len(base) - 4)))
+            s = list(base[lo:lo + int(rng.integers(4, len(base) + 1))])
+            if rng.random() < 0.5:
+                s[int(rng.integers(len(s)))] = int(rng.integers(len(word_of)))
+        else:
+            s = [int(x) if rng.random() < 0.6 else int(rng.integers(3)) for x in rng.integers(3, len(word_of), int(rng.integers(4, 10)))]
+        if len(s) >= 2 and s not in seqs:
+            seqs.append(s)
+    weights = [int(x) for x in rng.integers(1, 4, len(seqs))]
+    max_block = int(rng.integers(4, 40))
+    monkeypatch.setattr(quotes_module, "MAX_BLOCK", max_block)
+    monkeypatch.setattr(quotes_module, "_BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(quotes_module, "BLOCK_KEYS", block_keys)
+    node = np.repeat(np.arange(len(seqs), dtype=np.int32), [len(s) for s in seqs])
+    w = np.concatenate([np.asarray(s, dtype=np.int32) for s in seqs])
+    keys = quotes_module._block_keys(node, w, np.asarray(weights, dtype=np.int64), word_of, sorted(stop))
+    a, b = quotes_module._candidate_pairs(node, w, len(word_of),
+                                          keep=lambda x, y: quotes_module._share_a_key(keys, x, y))
+    expected = _textbook_edges(seqs, weights, word_of, stop, max_block)
+    assert list(zip(a.tolist(), b.tolist(), strict=True)) == expected
+    assert expected  # the draw links some quotes
+    # and without the blocking, the containment alone gives more pairs
+    assert len(quotes_module._candidate_pairs(node, w, len(word_of))[0]) >= len(expected)
+
+
 def test_distinct_keys_sorted_once_each() -> None:
     keys = np.array([5, 3, 5, 1, 3, 9], dtype=np.int64)
     assert quotes_module._distinct(keys).tolist() == [1, 3, 5, 9]
