@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import polars as pl
+import pytest
 
-from warehouse.db import fetch_columns, fetch_frame
+from warehouse.db import fetch_columns, fetch_frame, update_from_frame
 
 
 def test_fetch_frame_hands_aware_timestamps_in_utc_whatever_the_session_zone() -> None:
@@ -98,3 +100,16 @@ def test_fetch_columns_line_up_with_one_fetch_of_the_table() -> None:
     got = fetch_columns(con, "t", ("id", "body", "flag"))
     assert got.columns == ["id", "body", "flag"]
     assert got.equals(fetch_frame(con, "select id, body, flag from t"))
+
+
+@pytest.mark.parametrize("slice_rows", [1, 3, 1000])
+def test_update_from_frame_sets_the_changed_rows_whatever_the_slices(tmp_path: Path, slice_rows: int) -> None:
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))  # a file: the slices checkpoint it
+    con.execute("create table t (k varchar, a integer, b varchar, other varchar)")
+    con.execute("insert into t values ('x', 1, 'p', 'o1'), ('y', 2, null, 'o2'), ('z', 3, 'r', 'o3'), ('w', 4, 's', 'o4')")
+    frame = pl.DataFrame({"k": ["y", "z", "x", "v"], "a": [2, 30, 1, 9], "b": ["q", "r", None, "n"]})
+    update_from_frame(con, "t", frame, "k", ("a", "b"), slice_rows=slice_rows)
+    got = con.execute("select k, a, b, other from t order by k").fetchall()
+    # y and z changed, x's b set to null, w (not in the frame) kept, v (not in the table) ignored
+    assert got == [("w", 4, "s", "o4"), ("x", 1, None, "o1"), ("y", 2, "q", "o2"), ("z", 30, "r", "o3")]
+    con.close()
