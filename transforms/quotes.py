@@ -1602,13 +1602,34 @@ def _contains(sorted_keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
     return sorted_keys[np.minimum(pos, len(sorted_keys) - 1)] == queries
 
 
-def _candidate_pairs(node: np.ndarray, w: np.ndarray, width: int,
+def _pair_ids(high: np.ndarray, low: np.ndarray, width: int) -> tuple[np.ndarray, int]:
+    """Dense ids (int32) of the pairs (high[i], low[i]), both below ``width``, numbered in the
+    pairs' order, and how many there are: ``_dense_ids(_combined(high, width, low))``, sorted
+    a range of ``high`` (about ``_BLOCK_ROWS`` rows) at a time. Over the word pairs of
+    400,000 articles' quotes (32 million) the one sort held four int64 arrays of their length
+    at once, 1 GB.
+    """
+    out = np.empty(len(high), dtype=np.int32)
+    offset = 0
+    for lo, hi in blocks(np.bincount(high, minlength=width), _BLOCK_ROWS):
+        rows = np.flatnonzero((high >= lo) & (high < hi))
+        if len(rows):
+            ids, n = _dense_ids(_combined(high[rows], width, low[rows]))
+            out[rows] = ids + offset
+            offset += n
+            del ids
+        del rows
+    return out, offset
+
+
+def _candidate_pairs(words: list[np.ndarray], width: int,
                      keep: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (a, b) of quotes whose word pairs pass ``CONTAINMENT``: most word pairs of the
-    smaller one (a; ties by number) occur in the larger one. ``node`` and ``w`` (word id
-    below ``width``) hold one entry per word of each quote, in order; pairs come sorted.
-    With ``keep`` (pairs a, b -> which to keep), only the pairs it keeps are counted and
-    returned: the pairs found are filtered a block at a time, before the count.
+    smaller one (a; ties by number) occur in the larger one. ``words`` holds ``node`` and
+    ``w`` (word id below ``width``), one entry per word of each quote, in order; they are
+    taken out of it (pass a list no other name holds, and they go once indexed). Pairs come
+    sorted. With ``keep`` (pairs a, b -> which to keep), only the pairs it keeps are counted
+    and returned: the pairs found are filtered a block at a time, before the count.
 
     Pair filter: when a pair passes, the smaller quote shares at least one of any
     (n - required + 1) of its n word pairs with the other; probing with its rarest ones
@@ -1616,27 +1637,49 @@ def _candidate_pairs(node: np.ndarray, w: np.ndarray, width: int,
     nothing: a quote with enough of those probes nothing). Found pairs are then counted
     exactly. Quotes are probed, and found pairs counted, in blocks of about ``_BLOCK_ROWS``
     rows, so that word pairs that very many quotes share ("of the") never materialise every
-    (pair x word pair) row at once.
+    (pair x word pair) row at once. The index is built in such blocks too (of quotes, of
+    word pairs): only its int32 arrays are ever whole.
     """
     empty = np.zeros(0, dtype=np.int32)
-    same = node[:-1] == node[1:]
-    sh, n_sh = _dense_ids(_combined(w[:-1][same], width, w[1:][same]))
-    sh_node = node[:-1][same]
+    node, w = words
+    words.clear()
     n_nodes = int(node[-1]) + 1 if len(node) else 0
-    del same
-    # Distinct (node, word pair), sorted by node then word pair.
-    key = _distinct(_combined(sh_node, n_sh, sh))
-    del sh_node, sh
-    # int32 (node and word-pair ids fit): these two are the pass's largest arrays, so any
-    # product of them is built with _combined (int64) instead of in place.
-    k_node, k_sh = (key // n_sh).astype(np.int32), (key % n_sh).astype(np.int32)
-    del key
-    size = np.bincount(k_node, minlength=n_nodes)
-    df = np.bincount(k_sh, minlength=n_sh)
+    same = node[:-1] == node[1:]
+    sh_node = node[:-1][same]  # sorted
+    del node
+    high = w[:-1][same]
+    low = w[1:][same]
+    del w, same
+    sh, n_sh = _pair_ids(high, low, width)
+    del high, low
+    # Distinct (node, word pair), sorted by node then word pair, a block of quotes at a time:
+    # int32 (node and word-pair ids fit), with each quote's size and each word pair's quotes.
+    row_bounds = np.searchsorted(sh_node, np.arange(n_nodes + 1, dtype=np.int64))
+    size = np.zeros(n_nodes, dtype=np.int64)
+    df = np.zeros(n_sh, dtype=np.int64)
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    for lo, hi in blocks(np.diff(row_bounds), _BLOCK_ROWS):
+        i, j = row_bounds[lo], row_bounds[hi]
+        key = _distinct(_combined(sh_node[i:j], n_sh, sh[i:j]))
+        kn, ks = (key // n_sh).astype(np.int32), (key % n_sh).astype(np.int32)
+        del key
+        size += np.bincount(kn, minlength=n_nodes)
+        df += np.bincount(ks, minlength=n_sh)
+        parts.append((kn, ks))
+    del sh_node, sh, row_bounds
     # A word pair that both quotes have is carried by two quotes at least: only those count.
-    shared = df[k_sh] > 1
-    k_node, k_sh = k_node[shared], k_sh[shared]
-    del shared
+    n_kept = sum(int((df[ks] > 1).sum()) for _kn, ks in parts)
+    k_node = np.empty(n_kept, dtype=np.int32)
+    k_sh = np.empty(n_kept, dtype=np.int32)
+    at = 0
+    parts.reverse()
+    while parts:
+        kn, ks = parts.pop()
+        shared = df[ks] > 1
+        n = int(shared.sum())
+        k_node[at:at + n], k_sh[at:at + n] = kn[shared], ks[shared]
+        at += n
+        del kn, ks, shared
     n_shared = np.bincount(k_node, minlength=n_nodes)
     start = np.cumsum(n_shared) - n_shared
     sizes = _distinct(size.copy()).tolist()
@@ -1646,19 +1689,34 @@ def _candidate_pairs(node: np.ndarray, w: np.ndarray, width: int,
             need[n] = n - _required_overlap(n) + 1
     n_probe = need[size] - (size - n_shared)
     # Each quote probes with its n_probe rarest shared word pairs (which of equally rare
-    # ones does not matter: any n_probe of them find every passing pair).
-    # k_node is sorted, so the rows sorted by (node, rarity) hold the nodes in k_node's order.
-    by_rarity = np.argsort(_combined(k_node, int(df.max()) + 1, df[k_sh]))
-    rank = np.arange(len(k_node), dtype=np.int64)
-    rank -= start[k_node]
-    probe = by_rarity[rank < n_probe[k_node]]
-    del by_rarity, rank
+    # ones does not matter: any n_probe of them find every passing pair), a block of quotes
+    # at a time. k_node is sorted, so a block's rows sorted by (node, rarity) hold the nodes
+    # in k_node's order.
+    rarity_width = int(df.max()) + 1 if n_sh else 1
+    probes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    for lo, hi in blocks(n_shared, _BLOCK_ROWS):
+        i, j = int(start[lo]), int(start[hi - 1] + n_shared[hi - 1])
+        by_rarity = np.argsort(_combined(k_node[i:j], rarity_width, df[k_sh[i:j]]))
+        by_rarity += i
+        rank = np.arange(i, j, dtype=np.int64)
+        rank -= start[k_node[i:j]]
+        probes.append(by_rarity[rank < n_probe[k_node[i:j]]])
+        del by_rarity, rank
+    probe = np.concatenate(probes)
+    del probes
     p_node, p_sh = k_node[probe], k_sh[probe]  # sorted by node
     del probe
-    # The quotes carrying each shared word pair, by word pair.
-    carriers = (_distinct(_combined(k_sh, n_nodes, k_node)) % n_nodes).astype(np.int32)
+    # The quotes carrying each shared word pair, by word pair (then quote), a range of word
+    # pairs at a time.
     carried = np.where(df > 1, df, 0)
     sh_start = np.cumsum(carried) - carried
+    carriers = np.empty(len(k_node), dtype=np.int32)
+    for lo, hi in blocks(carried, _BLOCK_ROWS):
+        rows = np.flatnonzero((k_sh >= lo) & (k_sh < hi))  # by quote
+        if len(rows):
+            rows = rows[np.argsort(k_sh[rows], kind="stable")]
+            carriers[sh_start[lo]:sh_start[lo] + len(rows)] = k_node[rows]
+        del rows
     del carried
     del k_node
     out_a: list[np.ndarray] = [empty]
@@ -1854,8 +1912,10 @@ def quote_group_ids(quotes: pl.DataFrame) -> pl.DataFrame:
     # 103,351 compared), and none of them is held.
     keys = _block_keys(word_node, w, weights, list(vocab), [vocab[s] for s in W.STOPWORDS if s in vocab])
     has_key = keys.n_keys > 0
-    edge_a, edge_b = _candidate_pairs(word_node, w, len(vocab), keep=functools.partial(_share_a_key, keys))
-    del word_node, w, keys
+    words = [word_node, w]
+    del word_node, w  # _candidate_pairs lets them go once its index is built
+    edge_a, edge_b = _candidate_pairs(words, len(vocab), keep=functools.partial(_share_a_key, keys))
+    del keys
     linked = np.zeros(n_nodes, dtype=bool)
     linked[edge_a] = True
     linked[edge_b] = True

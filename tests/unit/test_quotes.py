@@ -435,13 +435,26 @@ def test_pairs_compared_are_those_passing_containment_and_blocking(seed: int, bl
     node = np.repeat(np.arange(len(seqs), dtype=np.int32), [len(s) for s in seqs])
     w = np.concatenate([np.asarray(s, dtype=np.int32) for s in seqs])
     keys = quotes_module._block_keys(node, w, np.asarray(weights, dtype=np.int64), word_of, sorted(stop))
-    a, b = quotes_module._candidate_pairs(node, w, len(word_of),
+    a, b = quotes_module._candidate_pairs([node, w], len(word_of),
                                           keep=lambda x, y: quotes_module._share_a_key(keys, x, y))
     expected = _textbook_edges(seqs, weights, word_of, stop, max_block)
     assert list(zip(a.tolist(), b.tolist(), strict=True)) == expected
     assert expected  # the draw links some quotes
     # and without the blocking, the containment alone gives more pairs
-    assert len(quotes_module._candidate_pairs(node, w, len(word_of))[0]) >= len(expected)
+    assert len(quotes_module._candidate_pairs([node, w], len(word_of))[0]) >= len(expected)
+
+
+@pytest.mark.parametrize("block_rows", [1, 5, 2_000_000])
+def test_pair_ids_number_the_pairs_as_one_sort_does(block_rows: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(7)
+    high = rng.integers(0, 9, 200).astype(np.int32)
+    low = rng.integers(0, 9, 200).astype(np.int32)
+    monkeypatch.setattr(quotes_module, "_BLOCK_ROWS", block_rows)
+    ids, n = quotes_module._pair_ids(high, low, 9)
+    expected, n_expected = quotes_module._dense_ids(quotes_module._combined(high, 9, low))
+    assert ids.dtype == np.int32
+    assert n == n_expected == len(set(zip(high.tolist(), low.tolist(), strict=True)))
+    assert ids.tolist() == expected.tolist()
 
 
 def test_distinct_keys_sorted_once_each() -> None:
