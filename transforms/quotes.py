@@ -1771,19 +1771,22 @@ def _block_keys(node: np.ndarray, w: np.ndarray, weights: np.ndarray, word_of: l
     node's copies. ``_share_a_key`` tells which pairs the keys block together.
     """
     n_nodes, n_words = len(weights), len(word_of)
-    distinct = _distinct(_combined(node, n_words, w))  # sorted by node, then word
-    # Document frequencies and the content words' rows, a block of rows at a time: the
-    # (node, word) rows of 200,000 articles' quotes are 100 MB an array. The sums are of
-    # whole numbers (copies), exact in any order.
+    # The distinct (node, word) rows of the content words, sorted by node then word, and
+    # the words' frequencies (copies), a block of quotes at a time (``node`` is sorted): the
+    # rows of 400,000 articles' quotes are 260 MB an array. The sums are of whole numbers
+    # (copies), exact in any order.
     stop_words = np.asarray(stop, dtype=np.int64)
     copies = np.zeros(n_words)
-    content = np.empty(len(distinct), dtype=bool)
-    for lo in range(0, len(distinct), _BLOCK_ROWS):
-        part = distinct[lo : lo + _BLOCK_ROWS]
+    row_bounds = np.searchsorted(node, np.arange(n_nodes + 1, dtype=np.int64))
+    parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    for lo, hi in blocks(np.diff(row_bounds), _BLOCK_ROWS):
+        part = _distinct(_combined(node[row_bounds[lo]:row_bounds[hi]], n_words, w[row_bounds[lo]:row_bounds[hi]]))
         d_word = part % n_words
         copies += np.bincount(d_word, weights=weights[part // n_words], minlength=n_words)
-        content[lo : lo + len(part)] = ~np.isin(d_word, stop_words)
+        parts.append(part[~np.isin(d_word, stop_words)])
         del part, d_word
+    content_keys = np.concatenate(parts)  # sorted
+    del parts, row_bounds
     df = np.rint(copies).astype(np.int64)
     del copies
     # Python orders strings by code point, as Polars did (UTF-8 bytes): the same ties.
@@ -1791,27 +1794,32 @@ def _block_keys(node: np.ndarray, w: np.ndarray, weights: np.ndarray, word_of: l
     by_rarity = sorted(range(n_words), key=lambda i: (count[i], word_of[i]))
     rank = np.empty(n_words, dtype=np.int64)
     rank[by_rarity] = np.arange(n_words, dtype=np.int64)
-    content_keys = distinct[content]  # still sorted
-    del distinct, content
-    # The content rows re-keyed by (node, rarity rank) and sorted: each array is made, used
-    # and dropped in turn, and the sort is in place (content_keys, held to the end, is 110 MB
-    # at 200,000 articles; five arrays of its length at once were the phase's peak).
+    word_at_rank = np.asarray(by_rarity, dtype=np.int32)
+    del by_rarity
+    # Each quote's content words by rarity, a block of quotes at a time: its first
+    # BLOCK_KEYS are its keys, less those too frequent.
     c_node = (content_keys // n_words).astype(np.int32)
     n_content = np.bincount(c_node, minlength=n_nodes)
-    by_rank = _combined(c_node, n_words, rank[content_keys % n_words])
-    del c_node
-    by_rank.sort()
-    k_node = (by_rank // n_words).astype(np.int32)
-    by_rank %= n_words
-    k_word = np.asarray(by_rarity, dtype=np.int32)[by_rank]
-    del by_rank
-    first = np.arange(len(k_node), dtype=np.int64)
-    first -= (np.cumsum(n_content) - n_content)[k_node]
-    kept = first < BLOCK_KEYS
-    del first
-    kept &= df[k_word] <= MAX_BLOCK
-    k_node, k_word = k_node[kept], k_word[kept]  # sorted by node
-    del kept
+    c_start = np.cumsum(n_content) - n_content
+    key_nodes: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
+    key_words: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
+    for lo, hi in blocks(n_content, _BLOCK_ROWS):
+        i, j = int(c_start[lo]), int(c_start[hi - 1] + n_content[hi - 1])
+        by_rank = _combined(c_node[i:j], n_words, rank[content_keys[i:j] % n_words])
+        by_rank.sort()
+        k_node = (by_rank // n_words).astype(np.int32)
+        by_rank %= n_words
+        k_word = word_at_rank[by_rank]
+        del by_rank
+        first = np.arange(i, j, dtype=np.int64)
+        first -= c_start[k_node]
+        kept = (first < BLOCK_KEYS) & (df[k_word] <= MAX_BLOCK)
+        key_nodes.append(k_node[kept])  # sorted by node
+        key_words.append(k_word[kept])
+        del k_node, k_word, first, kept
+    del c_node, rank
+    k_node, k_word = np.concatenate(key_nodes), np.concatenate(key_words)
+    del key_nodes, key_words
     n_keys = np.bincount(k_node, minlength=n_nodes)
     return _BlockKeys(content_keys, n_words, k_word, np.cumsum(n_keys) - n_keys, n_keys)
 
