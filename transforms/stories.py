@@ -302,7 +302,7 @@ def _pair_intersections(d: np.ndarray, h: np.ndarray, q_doc: np.ndarray, other: 
     are walked, and their positions in ``q_doc`` are returned with their counts. The rows are
     one of the shingles' parts, whose number grows with the corpus, and most pairs have
     shingles in most parts: the walks of all parts together are still O(pairs x parts), the
-    part of copies that grows faster than the corpus (docs/scaling.md, twelfth pass).
+    part of copies that grows faster than the corpus (docs/scaling-history.md, twelfth pass).
     """
     none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if len(d) == 0 or len(q_doc) == 0:
