@@ -69,6 +69,21 @@ def threaded(fn: Callable[[T], R], items: Iterable[T], threads: int | None = Non
                 f.cancel()
 
 
+def run_blocks(counts: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
+    """For rows grouped in consecutive runs (run i holds ``counts[i]`` rows, after run i - 1's),
+    the row ranges [start, end) of consecutive whole runs holding about ``budget`` rows."""
+    ends = np.cumsum(counts)
+    for lo, hi in blocks(counts, budget):
+        yield int(ends[lo] - counts[lo]), int(ends[hi - 1])
+
+
+def value_blocks(values: np.ndarray, width: int, budget: int) -> Iterator[tuple[int, np.ndarray]]:
+    """For ``values`` (ints below ``width``, any order): consecutive ranges of values holding
+    about ``budget`` rows, each as its first value and the positions of its rows, ascending."""
+    for lo, hi in blocks(np.bincount(values, minlength=width), budget):
+        yield lo, np.flatnonzero((values >= lo) & (values < hi))
+
+
 def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Connected component of each of ``n`` items linked by the edges ``a[k]``-``b[k]``: the
     smallest item of its component.

@@ -46,7 +46,7 @@ import numpy as np
 import polars as pl
 
 from transforms import schema
-from transforms.blocks import blocks, components, ragged
+from transforms.blocks import blocks, components, ragged, run_blocks, value_blocks
 from transforms.lexicon import quotes_words as W
 from transforms.lexicon.speech_verbs import SOURCE_PHRASES, VERB_ADVERBS, verb_forms
 
@@ -1611,8 +1611,7 @@ def _pair_ids(high: np.ndarray, low: np.ndarray, width: int) -> tuple[np.ndarray
     """
     out = np.empty(len(high), dtype=np.int32)
     offset = 0
-    for lo, hi in blocks(np.bincount(high, minlength=width), _BLOCK_ROWS):
-        rows = np.flatnonzero((high >= lo) & (high < hi))
+    for _lo, rows in value_blocks(high, width, _BLOCK_ROWS):
         if len(rows):
             ids, n = _dense_ids(_combined(high[rows], width, low[rows]))
             out[rows] = ids + offset
@@ -1654,19 +1653,17 @@ def _candidate_pairs(words: list[np.ndarray], width: int,
     del high, low
     # Distinct (node, word pair), sorted by node then word pair, a block of quotes at a time:
     # int32 (node and word-pair ids fit), with each quote's size and each word pair's quotes.
-    row_bounds = np.searchsorted(sh_node, np.arange(n_nodes + 1, dtype=np.int64))
     size = np.zeros(n_nodes, dtype=np.int64)
     df = np.zeros(n_sh, dtype=np.int64)
     parts: list[tuple[np.ndarray, np.ndarray]] = []
-    for lo, hi in blocks(np.diff(row_bounds), _BLOCK_ROWS):
-        i, j = row_bounds[lo], row_bounds[hi]
+    for i, j in run_blocks(np.bincount(sh_node, minlength=n_nodes), _BLOCK_ROWS):
         key = _distinct(_combined(sh_node[i:j], n_sh, sh[i:j]))
         kn, ks = (key // n_sh).astype(np.int32), (key % n_sh).astype(np.int32)
         del key
         size += np.bincount(kn, minlength=n_nodes)
         df += np.bincount(ks, minlength=n_sh)
         parts.append((kn, ks))
-    del sh_node, sh, row_bounds
+    del sh_node, sh
     # A word pair that both quotes have is carried by two quotes at least: only those count.
     n_kept = sum(int((df[ks] > 1).sum()) for _kn, ks in parts)
     k_node = np.empty(n_kept, dtype=np.int32)
@@ -1694,8 +1691,7 @@ def _candidate_pairs(words: list[np.ndarray], width: int,
     # in k_node's order.
     rarity_width = int(df.max()) + 1 if n_sh else 1
     probes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    for lo, hi in blocks(n_shared, _BLOCK_ROWS):
-        i, j = int(start[lo]), int(start[hi - 1] + n_shared[hi - 1])
+    for i, j in run_blocks(n_shared, _BLOCK_ROWS):
         by_rarity = np.argsort(_combined(k_node[i:j], rarity_width, df[k_sh[i:j]]))
         by_rarity += i
         rank = np.arange(i, j, dtype=np.int64)
@@ -1711,8 +1707,7 @@ def _candidate_pairs(words: list[np.ndarray], width: int,
     carried = np.where(df > 1, df, 0)
     sh_start = np.cumsum(carried) - carried
     carriers = np.empty(len(k_node), dtype=np.int32)
-    for lo, hi in blocks(carried, _BLOCK_ROWS):
-        rows = np.flatnonzero((k_sh >= lo) & (k_sh < hi))  # by quote
+    for lo, rows in value_blocks(k_sh, n_sh, _BLOCK_ROWS):  # rows by quote
         if len(rows):
             rows = rows[np.argsort(k_sh[rows], kind="stable")]
             carriers[sh_start[lo]:sh_start[lo] + len(rows)] = k_node[rows]
@@ -1777,16 +1772,15 @@ def _block_keys(node: np.ndarray, w: np.ndarray, weights: np.ndarray, word_of: l
     # (copies), exact in any order.
     stop_words = np.asarray(stop, dtype=np.int64)
     copies = np.zeros(n_words)
-    row_bounds = np.searchsorted(node, np.arange(n_nodes + 1, dtype=np.int64))
     parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    for lo, hi in blocks(np.diff(row_bounds), _BLOCK_ROWS):
-        part = _distinct(_combined(node[row_bounds[lo]:row_bounds[hi]], n_words, w[row_bounds[lo]:row_bounds[hi]]))
+    for i, j in run_blocks(np.bincount(node, minlength=n_nodes), _BLOCK_ROWS):
+        part = _distinct(_combined(node[i:j], n_words, w[i:j]))
         d_word = part % n_words
         copies += np.bincount(d_word, weights=weights[part // n_words], minlength=n_words)
         parts.append(part[~np.isin(d_word, stop_words)])
         del part, d_word
     content_keys = np.concatenate(parts)  # sorted
-    del parts, row_bounds
+    del parts
     df = np.rint(copies).astype(np.int64)
     del copies
     # Python orders strings by code point, as Polars did (UTF-8 bytes): the same ties.
@@ -1803,8 +1797,7 @@ def _block_keys(node: np.ndarray, w: np.ndarray, weights: np.ndarray, word_of: l
     c_start = np.cumsum(n_content) - n_content
     key_nodes: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
     key_words: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
-    for lo, hi in blocks(n_content, _BLOCK_ROWS):
-        i, j = int(c_start[lo]), int(c_start[hi - 1] + n_content[hi - 1])
+    for i, j in run_blocks(n_content, _BLOCK_ROWS):
         by_rank = _combined(c_node[i:j], n_words, rank[content_keys[i:j] % n_words])
         by_rank.sort()
         k_node = (by_rank // n_words).astype(np.int32)

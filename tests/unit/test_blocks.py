@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
 import pytest
 
-from transforms.blocks import blocks, components, ragged, threaded
+from transforms.blocks import blocks, components, ragged, run_blocks, threaded, value_blocks
 
 
 def test_ragged_expands_runs_one_after_another() -> None:
@@ -87,3 +88,25 @@ def test_components_label_each_item_with_its_components_smallest_item(seed: int)
 
 def test_components_without_edges_are_the_items_themselves() -> None:
     assert components(3, np.array([], dtype=np.int64), np.array([], dtype=np.int64)).tolist() == [0, 1, 2]
+
+
+def test_run_blocks_cover_the_rows_in_whole_runs() -> None:
+    counts = np.array([3, 0, 2, 5, 1, 0, 4])
+    got = list(run_blocks(counts, 4))
+    assert got[0][0] == 0
+    assert got[-1][1] == counts.sum()
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(got))  # consecutive, no gap
+    ends = set(np.cumsum(counts).tolist()) | {0}
+    assert all(i in ends and j in ends and j > i for i, j in got if j > i)  # whole runs only
+    assert list(run_blocks(np.zeros(0, dtype=np.int64), 4)) == []
+
+
+def test_value_blocks_list_each_row_once_by_value_range() -> None:
+    values = np.array([4, 0, 2, 4, 1, 3, 0, 2, 2])
+    got = list(value_blocks(values, 6, 3))
+    assert sorted(np.concatenate([rows for _lo, rows in got]).tolist()) == list(range(len(values)))
+    for k, (lo, rows) in enumerate(got):
+        assert (np.diff(rows) > 0).all()
+        assert (values[rows] >= lo).all()
+        if k + 1 < len(got):
+            assert (values[rows] < got[k + 1][0]).all()
