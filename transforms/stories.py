@@ -728,28 +728,38 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
     return _TermVectors(cnt, off, v_tid, v_w, post)
 
 
-def _candidates(post: pl.DataFrame) -> pl.DataFrame:
-    """Pairs of documents that share a term of ``post`` within the window: columns i < j, gap (days).
+def _by_term(post: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The proposing rows (idx, tid) grouped by term: each row's document (uint32), in term
+    order, and the number of rows of each term present (in that order)."""
+    tid = post["tid"].to_numpy()
+    order = np.argsort(tid, kind="stable")
+    by_term = tid[order]
+    idx = post["idx"].to_numpy()[order].astype(np.uint32, copy=False)
+    del order
+    _new, _starts, counts = _shingle_starts(by_term)
+    return idx, counts.astype(np.int64)
 
-    ``post`` holds idx, tid (an integer term id), bucket and day. Two dated documents of a
-    term pair when their buckets are equal or consecutive and they are at most
-    ``WINDOW_DAYS`` apart (gap: the days between them); an undated one pairs with every
-    other document of the term (gap 0). Pairs only form within a term, so the terms are
-    taken in blocks of about ``_CANDIDATE_BLOCK_ROWS`` (document x document) rows, each
-    block's pairs listed in numpy: its arrays go back to the system when freed, where the
-    joins this replaces left about 250 MB of freed pages in Polars' allocator at 200,000
-    articles (they return after half a second), the stories phase's peak.
+
+def _candidates(idx: np.ndarray, counts: np.ndarray, day: np.ndarray) -> pl.DataFrame:
+    """Pairs of documents that share a proposing term within the window: columns i < j, gap (days).
+
+    ``idx`` holds the proposing rows' documents grouped by term, ``counts`` each term's rows
+    (``_by_term``); ``day`` is each document's day (by idx; NaN when undated). Two dated
+    documents of a term pair when their time buckets (``WINDOW_DAYS`` wide) are equal or
+    consecutive and they are at most ``WINDOW_DAYS`` apart (gap: the days between them); an
+    undated one pairs with every other document of the term (gap 0). Pairs only form within
+    a term, so the terms are taken in blocks of about ``_CANDIDATE_BLOCK_ROWS`` (document x
+    document) rows, each block's pairs listed in numpy: its arrays go back to the system when
+    freed, where the joins this replaces left about 250 MB of freed pages in Polars'
+    allocator at 200,000 articles (they return after half a second), the stories phase's
+    peak. Dates and buckets are read per document, so what is held for every proposing row
+    is its document (4 bytes): with the rows' bucket and day (and an int64 order and
+    document), this step was the stories phase's peak at 400,000 articles (docs/scaling.md).
     """
     out_schema = {"i": pl.UInt32, "j": pl.UInt32, "gap": pl.Float64}
-    tids = post["tid"].to_numpy()
-    order = np.argsort(tids, kind="stable")
-    counts = np.bincount(tids).astype(np.int64) if len(tids) else np.zeros(0, dtype=np.int64)
-    del tids
-    idx = post["idx"].to_numpy().astype(np.int64)[order]
-    dated = post["bucket"].is_not_null().to_numpy()[order]
-    bucket = post["bucket"].fill_null(0).to_numpy().astype(np.int64)[order]
-    day = post["day"].fill_null(0.0).to_numpy().astype(np.float64)[order]
-    del order
+    dated_of = ~np.isnan(day)
+    day_of = np.where(dated_of, day, 0.0)
+    bucket_of = np.floor(day_of / WINDOW_DAYS).astype(np.int64)
     starts = np.cumsum(counts) - counts
     keys: list[np.ndarray] = []
     gaps: list[np.ndarray] = []
@@ -760,10 +770,11 @@ def _candidates(post: pl.DataFrame) -> pl.DataFrame:
         p = np.repeat(np.arange(s[0], s[-1] + c[-1], dtype=np.int64), per_row)
         q = ragged(np.repeat(s, c), per_row)
         del per_row
-        ip, iq, dp, dq = idx[p], idx[q], dated[p], dated[q]
-        bp, bq = bucket[p], bucket[q]
-        gap = np.abs(day[p] - day[q])
+        ip, iq = idx[p].astype(np.int64), idx[q].astype(np.int64)
         del p, q
+        dp, dq = dated_of[ip], dated_of[iq]
+        bp, bq = bucket_of[ip], bucket_of[iq]
+        gap = np.abs(day_of[ip] - day_of[iq])
         both = dp & dq
         # Dated pairs: same bucket (once, i < j) or the next one; an undated p: every q but
         # itself (two undated ones once). A dated p with an undated q is the q's row's pair.
@@ -826,18 +837,18 @@ def _similarities(terms: _TermVectors, when: pl.DataFrame) -> pl.DataFrame:
     vectors and the candidate pairs themselves are held whole.
     """
     out_schema = {"i": pl.UInt32, "j": pl.UInt32, "sim": pl.Float64}
-    post = terms.post.join(when, on="idx").select(
-        "idx", pl.col("tid").rank("dense").cast(pl.UInt32).alias("tid"), "bucket", "day"
-    )
     # Integer term keys (as the hashed join they replace: equal hashes match): _terms' 32-bit
     # tid. Ranking the 64-bit hashes here (11.9 million rows at 200,000 articles) took this
     # step to 669 MB above the terms.
+    post_idx, post_counts = _by_term(terms.post)
     cnt, off, v_tid, v_w = terms.cnt, terms.off, terms.tid, terms.w
     del terms  # the caller keeps no reference (assign_stories): the proposing rows go here
-    if post.is_empty():
+    if len(post_idx) == 0:
         return pl.DataFrame(schema=out_schema)
-    cand = _candidates(post).sort("j", "i")
-    del post
+    day = np.full(len(cnt), np.nan)
+    day[when["idx"].to_numpy()] = when["day"].fill_null(float("nan")).to_numpy()
+    cand = _candidates(post_idx, post_counts, day).sort("j", "i")
+    del post_idx, post_counts
     if cand.is_empty() or len(v_tid) == 0:
         return pl.DataFrame(schema=out_schema)
     n_terms = int(v_tid.max()) + 1

@@ -558,7 +558,7 @@ def test_candidate_pairs_are_the_joins_pairs_whatever_the_blocks(block_rows: int
         "bucket": pl.Series([None if undated[d] else int(day[d] // st.WINDOW_DAYS) for d in docs], dtype=pl.Int64),
         "day": pl.Series([None if undated[d] else float(day[d]) for d in docs], dtype=pl.Float64),
     })
-    got = st._candidates(post).sort("i", "j")
+    got = st._candidates(*st._by_term(post.select("idx", "tid")), np.where(undated, np.nan, day)).sort("i", "j")
     expected = _joined_candidates(post).cast({"i": pl.UInt32, "j": pl.UInt32})
     assert got.height > 1000
     assert_frame_equal(got, expected)
