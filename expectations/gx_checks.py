@@ -19,15 +19,20 @@ quote or number with its document's text) can run out of DuckDB's memory limit a
 warehouse grows: at 200,000 bench articles the sentence check failed at once under the
 validation's 192 MB, and the whole validation then ran again without a cap (3.4 GB). Such a
 query marks its join keys ``{part:ALIAS.COLUMN}``. The metric first runs it whole (each
-mark becomes ``true``); when DuckDB runs out of memory it runs it again as 2, 4, 8... parts
-(each mark becomes ``hash(ALIAS.COLUMN) % parts = k``), so each part joins a share of the
-rows, and merges the parts' rows and counts. The result is the one the whole query gives.
+mark becomes ``true``); a part that runs out of DuckDB's memory is run again as its two
+halves (part k of n, ``hash(ALIAS.COLUMN) % n = k``, is parts k and k + n of 2n), so each
+part joins a share of the rows, and the parts' rows and counts are merged. The result is
+the one the whole query gives. Only the part that failed runs again: the parts done are
+kept, and the parts not yet run are halved before they run, as small as the smallest part
+that failed (the sentences check of 400,000 bench articles used to run again whole, as
+2, 4, 8, 16 parts: it failed in its eighth part of eight after 17 s, and all sixteen ran).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from great_expectations.compatibility.sqlalchemy import sqlalchemy as sa
@@ -60,6 +65,40 @@ def _out_of_memory(exc: BaseException) -> bool:
     return "Out of Memory" in str(exc)
 
 
+def run_in_parts(run: Callable[[int, int, int], tuple[list[Any], int]], max_rows: int,
+                 splittable: bool = True, what: str = "") -> tuple[list[Any], int]:
+    """The rows (at most ``max_rows``) and count of a query run by ``run(k, n, wanted)``: its
+    part k of n, at most ``wanted`` rows (none when ``wanted`` < 1) and the part's count.
+
+    First whole (0 of 1). A part that runs out of DuckDB's memory runs again as its two halves
+    (k of 2n and k + n of 2n), when the query is ``splittable`` and MAX_PARTS allows; the
+    parts done are kept, and a part not yet run is halved before it runs when a part of its
+    size has failed. Any other error is raised.
+    """
+    rows: list[Any] = []
+    count = 0
+    todo = [(0, 1)]  # parts still to run, the next one last
+    least = 1  # parts: a part of 1/n of the rows with n below this is halved unrun
+    while todo:
+        k, n = todo.pop()
+        if n < least:
+            todo.extend(((k + n, 2 * n), (k, 2 * n)))
+            continue
+        try:
+            found, c = run(k, n, max_rows + 1 - len(rows))
+        except Exception as exc:
+            if not (_out_of_memory(exc) and splittable and 2 * n <= MAX_PARTS):
+                raise
+            least = max(least, 2 * n)
+            todo.extend(((k + n, 2 * n), (k, 2 * n)))
+            log.warning("a check ran out of DuckDB's memory limit: running part %d of %d again as two (%s)",
+                        k + 1, n, what)
+            continue
+        rows.extend(found)
+        count += c
+    return rows[:max_rows], count
+
+
 class UnexpectedRowsAndCount(QueryMetricProvider):
     """``{"rows": [...at most MAX_RESULT_RECORDS], "count": n}`` of an unexpected-rows query."""
 
@@ -80,47 +119,38 @@ class UnexpectedRowsAndCount(QueryMetricProvider):
             metric_domain_kwargs, domain_type=MetricDomainTypes.TABLE
         )
         query = cls._get_query_from_metric_value_kwargs(metric_value_kwargs)
-        parts = 1
-        while True:
+
+        def run(k: int, n: int, wanted: int) -> tuple[list[Any], int]:
             try:
-                return cls._rows_and_count(execution_engine, batch_selectable, query, parts)
-            except Exception as exc:
+                return cls._part_rows_and_count(execution_engine, batch_selectable, in_parts(query, k, n), wanted)
+            except Exception:
                 # DuckDB aborts the transaction of a failed query: roll it back, or every
                 # later query on GX's one connection fails with "transaction is aborted".
                 with execution_engine.get_connection() as connection:
                     connection.rollback()
-                if not (_out_of_memory(exc) and PART.search(query) and parts < MAX_PARTS):
-                    raise
-                parts *= 2
-                log.warning("a check ran out of DuckDB's memory limit: running it again in %d parts "
-                            "(%s)", parts, " ".join(query.split())[:120])
+                raise
+
+        rows, count = run_in_parts(run, MAX_RESULT_RECORDS, splittable=PART.search(query) is not None,
+                                   what=" ".join(query.split())[:120])
+        return {"rows": [row._asdict() for row in rows], "count": count}
 
     @classmethod
-    def _rows_and_count(cls, execution_engine: SqlAlchemyExecutionEngine, batch_selectable: Any,
-                        query: str, parts: int) -> dict[str, Any]:
-        """The rows (at most MAX_RESULT_RECORDS) and count of ``query`` run in ``parts`` parts."""
-        rows: list[Any] = []
-        count = 0
-        for k in range(parts):
-            derived = render_derived_table_alias(
-                subquery=cls._get_substituted_batch_subquery_from_query_and_batch_selectable(
-                    query=in_parts(query, k, parts),
-                    batch_selectable=batch_selectable,
-                    execution_engine=execution_engine,
-                ),
-                alias="unexpected_rows", dialect_name=execution_engine.dialect_name,
-            )
-            wanted = MAX_RESULT_RECORDS + 1 - len(rows)
-            if wanted > 0:
-                found = execution_engine.execute_query(
-                    sa.text(f"SELECT * FROM {derived} LIMIT {wanted}")
-                ).fetchall()
-                rows.extend(found)
-                if len(found) < wanted:  # the whole part
-                    count += len(found)
-                    continue
-            count += int(execution_engine.execute_query(sa.text(f"SELECT COUNT(*) FROM {derived}")).scalar_one())
-        return {"rows": [row._asdict() for row in rows[:MAX_RESULT_RECORDS]], "count": count}
+    def _part_rows_and_count(cls, execution_engine: SqlAlchemyExecutionEngine, batch_selectable: Any,
+                             query: str, wanted: int) -> tuple[list[Any], int]:
+        """At most ``wanted`` rows of ``query`` (none when ``wanted`` < 1), and its row count."""
+        derived = render_derived_table_alias(
+            subquery=cls._get_substituted_batch_subquery_from_query_and_batch_selectable(
+                query=query, batch_selectable=batch_selectable, execution_engine=execution_engine,
+            ),
+            alias="unexpected_rows", dialect_name=execution_engine.dialect_name,
+        )
+        if wanted > 0:
+            found = execution_engine.execute_query(sa.text(f"SELECT * FROM {derived} LIMIT {wanted}")).fetchall()
+            if len(found) < wanted:  # the whole part
+                return found, len(found)
+        else:
+            found = []
+        return found, int(execution_engine.execute_query(sa.text(f"SELECT COUNT(*) FROM {derived}")).scalar_one())
 
 
 class SqlCheckExpectation(UnexpectedRowsExpectation):

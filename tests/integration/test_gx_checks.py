@@ -146,7 +146,7 @@ def test_a_check_that_runs_out_of_memory_runs_again_in_parts(tmp_path: Path, cap
     assert parted["success"] is False
     assert parted["observed_value"] == 3
     assert sorted(r["sentence_no"] for r in parted["details"]["unexpected_rows"]) == [3, 3, 3]
-    assert any("running it again in 2 parts" in m for m in caplog.messages)
+    assert any("running part 1 of 1 again as two" in m for m in caplog.messages)
 
 
 def test_a_split_check_keeps_at_most_200_rows_and_counts_them_all(tmp_path: Path) -> None:
@@ -165,3 +165,73 @@ def test_in_parts_covers_every_row_once() -> None:
     assert in_parts(query, 0, 1) == "select k from t x where true"
     got = [k for i in range(8) for (k,) in con.execute(in_parts(query, i, 8)).fetchall()]
     assert sorted(got) == sorted(str(i) for i in range(1000))
+
+
+def test_a_part_is_its_two_halves() -> None:
+    """A part that runs out of memory runs again as two: part k of n is parts k and k + n of 2n."""
+    from expectations.gx_checks import in_parts
+
+    con = duckdb.connect()
+    con.execute("create table t as select range::varchar as k from range(1000)")
+    query = "select k from t x where {part:x.k}"
+    for k, n in [(0, 1), (1, 2), (3, 4), (5, 8)]:
+        part = sorted(con.execute(in_parts(query, k, n)).fetchall())
+        halves = sorted(con.execute(in_parts(query, k, 2 * n)).fetchall() + con.execute(in_parts(query, k + n, 2 * n)).fetchall())
+        assert part == halves
+        assert 0 < len(part) < 1000 // n + 100
+
+
+@pytest.mark.parametrize("capacity", [5000, 400, 150, 60])
+def test_run_in_parts_redoes_only_the_part_that_ran_out(capacity: int) -> None:
+    """A fake query over skewed rows (hash = the row): a part of more than ``capacity`` rows
+    runs out of memory. Same rows and count as the whole query; a part that fitted is never
+    run again; once a part of n failed, no part of n or fewer runs."""
+    import duckdb as ddb
+
+    from expectations.gx_checks import run_in_parts
+
+    values = list(range(1000)) + [16 * i + 7 for i in range(300)]  # part 7 of 8 is the largest
+    bad = [v for v in values if v % 3 == 0]
+    calls: list[tuple[int, int, bool]] = []
+
+    def run(k: int, n: int, wanted: int) -> tuple[list[int], int]:
+        part = [v for v in values if v % n == k]
+        calls.append((k, n, len(part) <= capacity))
+        if len(part) > capacity:
+            raise ddb.OutOfMemoryException("Out of Memory Error: failed to pin block")
+        found = [v for v in part if v % 3 == 0]
+        return found[:max(wanted, 0)], len(found)
+
+    rows, count = run_in_parts(run, 200)
+    assert count == len(bad)
+    assert len(rows) == min(200, len(bad))
+    assert set(rows) <= set(bad)
+    done = [(k, n) for k, n, ok in calls if ok]
+    covered = [v for k, n in done for v in values if v % n == k]
+    assert sorted(covered) == sorted(values)  # every row in exactly one part that ran to its end
+    least = 1
+    for _k, n, ok in calls:
+        assert n >= least
+        if not ok:
+            least = 2 * n
+    if capacity < 1300:
+        assert calls[0] == (0, 1, False)
+
+
+def test_run_in_parts_raises_other_errors_and_unsplittable_queries() -> None:
+    import duckdb as ddb
+
+    from expectations.gx_checks import run_in_parts
+
+    def oom(k: int, n: int, wanted: int) -> tuple[list[int], int]:
+        raise ddb.OutOfMemoryException("Out of Memory Error")
+
+    def broken(k: int, n: int, wanted: int) -> tuple[list[int], int]:
+        raise ddb.BinderException("no such column")
+
+    with pytest.raises(ddb.OutOfMemoryException):
+        run_in_parts(oom, 200, splittable=False)
+    with pytest.raises(ddb.OutOfMemoryException):
+        run_in_parts(oom, 200)  # up to MAX_PARTS, then raised
+    with pytest.raises(ddb.BinderException):
+        run_in_parts(broken, 200)
