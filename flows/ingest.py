@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import duckdb
+import numpy as np
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -312,11 +313,33 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
 
 
 def _derive_quote_groups(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> None:
-    """Recompute every quote's quote_group_id (``transforms.quotes.quote_group_ids``)."""
-    from transforms.quotes import quote_group_ids
+    """Recompute every quote's quote_group_id (``transforms.quotes.quote_group_ids_of``)."""
+    from transforms.quotes import quote_group_ids_of, quote_nodes
 
-    # No name here holds the quotes: quote_group_ids lets their texts go once tokenised.
-    grouped = quote_group_ids(_fetched(con, "quotes", ("quote_id", "text", "is_partial"), memory_limit))
+    # The texts are read a block at a time, one of each distinct text (by its hash, taken by
+    # DuckDB), and the rows' hashes go once each row has its node (transforms.quotes.quote_nodes).
+    # DuckDB keeps the pages it read up to its limit, and they count in this process: dropped
+    # after each read, or the texts' pages stay through the comparison (186 MB at 400,000
+    # articles).
+    with _reading(con, memory_limit):
+        rows = db.fetch_frame(con, "select rowid as r, hash(text) as h, is_partial from quotes")
+        rowid = rows.get_column("r").to_numpy()
+        if len(rowid) > 1 and not bool((rowid[1:] > rowid[:-1]).all()):
+            raise RuntimeError("quotes came back out of rowid order")  # texts_of_rows reads them in that order
+        _shed_cache(con, READING_MEMORY_LIMIT)
+
+        def texts(wanted: np.ndarray, r: np.ndarray = rowid) -> Iterator[pl.Series]:
+            yield from spill.texts_of_rows(con, "quotes", r[wanted])
+            _shed_cache(con, READING_MEMORY_LIMIT)
+
+        nodes = quote_nodes(rows.get_column("is_partial"), rows.get_column("h").to_numpy(), texts)
+        del rows, rowid, texts
+        ids = db.fetch_frame(con, "select quote_id from quotes").get_column("quote_id")  # in the same order
+        _shed_cache(con, READING_MEMORY_LIMIT)
+        if len(ids) != len(nodes.node):
+            raise RuntimeError("quotes changed while their groups were derived")
+        grouped = quote_group_ids_of(ids, nodes)
+        del ids
     # Only the rows whose group changed (an update of every quote each run, 724,724 at
     # 100,000 articles, ran out of the run's buffer pool in an incremental run), a slice at
     # a time (one update of a fresh run's 2.9 million quotes ran out of it at 400,000).
@@ -356,20 +379,6 @@ def _reading(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> Iterat
         yield
     finally:
         con.execute(f"set memory_limit = '{memory_limit}'")
-
-
-def _fetched(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], memory_limit: str | None) -> pl.DataFrame:
-    """``table``'s ``columns``, each fetched on its own (``db.fetch_columns``: a column dropped
-    is freed, the texts once quote groups have tokenised them), with the pages the fetch
-    read dropped from DuckDB's cache (``_shed_cache``).
-
-    They stayed cached through quote groups, the run's peak at 200,000 articles: dropped,
-    the phase peaked 1,170-1,176 MB instead of 1,272-1,278 (the phase alone on the
-    200,000-article bench warehouse, two runs each).
-    """
-    frame = db.fetch_columns(con, table, columns)
-    _shed_cache(con, memory_limit)
-    return frame
 
 
 def _shed_cache(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> None:

@@ -39,7 +39,8 @@ import operator
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -1833,12 +1834,13 @@ def _share_a_key(keys: _BlockKeys, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 TOKENISE_ROWS = 50_000  # distinct quote texts turned into Python strings at a time
 
 
-def _word_sequences(texts: pl.Series, spelled: _Interned) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The nodes of ``texts`` (distinct quote texts): each distinct sequence of at least
-    MIN_GROUP_TOKENS spelled word ids is a node, numbered in order of first sight.
+def _word_sequences(blocks: Iterable[pl.Series], spelled: _Interned) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The nodes of the texts of ``blocks`` (distinct quote texts, a block at a time): each
+    distinct sequence of at least MIN_GROUP_TOKENS spelled word ids is a node, numbered in
+    order of first sight.
 
-    Returns the node of each text (-1 when it is shorter), each node's length and all nodes'
-    word ids end to end (int32, read-only). A sequence is kept as the bytes of its int32 ids, the one
+    Returns the node of each text (-1 when it is shorter or null), each node's length and all
+    nodes' word ids end to end (int32, read-only). A sequence is kept as the bytes of its int32 ids, the one
     copy, as a key of the dict that numbers them: a tuple of ints per quote, in a dict and a
     list, took about 900 MB of Python objects at 200,000 articles (730,000 distinct quote
     texts) that stayed in the heap through the rest of quote groups. Texts become Python
@@ -1846,16 +1848,22 @@ def _word_sequences(texts: pl.Series, spelled: _Interned) -> tuple[np.ndarray, n
     """
     node_of: dict[bytes, int] = {}
     node_of_text = array("q")
-    for off in range(0, len(texts), TOKENISE_ROWS):
-        for t in texts.slice(off, TOKENISE_ROWS).to_list():
-            words = array("i", map(spelled.__getitem__, _TOKEN_RE.findall(t.lower())))
-            if len(words) < MIN_GROUP_TOKENS:
-                node_of_text.append(-1)
-            else:
-                node_of_text.append(node_of.setdefault(words.tobytes(), len(node_of)))
+    for texts in blocks:
+        for off in range(0, len(texts), TOKENISE_ROWS):
+            for t in texts.slice(off, TOKENISE_ROWS).to_list():
+                words = array("i", map(spelled.__getitem__, _TOKEN_RE.findall(t.lower()))) if t else array("i")
+                if len(words) < MIN_GROUP_TOKENS:
+                    node_of_text.append(-1)
+                else:
+                    node_of_text.append(node_of.setdefault(words.tobytes(), len(node_of)))
     lengths = np.fromiter(map(len, node_of), dtype=np.int64, count=len(node_of)) // 4
     w = np.frombuffer(b"".join(node_of), dtype=np.int32)
     return np.frombuffer(node_of_text, dtype=np.int64), lengths, w
+
+
+TextsOfRows = Callable[[np.ndarray], Iterable[pl.Series]]
+"""A source of quote texts: given row numbers (sorted), their texts in that order, a block
+of rows at a time (the flow streams them from the warehouse: ``warehouse.spill.texts_of_rows``)."""
 
 
 def quote_groups(quotes: pl.DataFrame) -> pl.DataFrame:
@@ -1873,40 +1881,80 @@ def quote_groups(quotes: pl.DataFrame) -> pl.DataFrame:
 def quote_group_ids(quotes: pl.DataFrame) -> pl.DataFrame:
     """``quote_groups``' groups as quote_id, quote_group_id, in the rows' order.
 
-    Reads quote_id, text and is_partial. The texts are only tokenised: passed a frame that
-    no other name holds, this lets them go before the pairs are compared (at 200,000
-    articles, 123 MB of text held through the comparison, the run's peak). Only if the text
-    column owns its memory: columns fetched from DuckDB together share their batches' memory,
-    so the quote ids kept would keep the texts too (``warehouse.db.fetch_columns``).
+    Reads quote_id, text and is_partial (``quote_nodes``, then ``quote_group_ids_of``).
     """
-    out_schema = {"quote_id": pl.String, "quote_group_id": pl.String}
-    ids = quotes.get_column("quote_id")
-    if quotes.is_empty():
-        return pl.DataFrame({"quote_id": ids, "quote_group_id": pl.Series([], dtype=pl.String)}, schema=out_schema)
-    n_quotes = quotes.height
-    whole = (
-        quotes.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("i"), "quote_id", "text", "is_partial")
-        .filter(pl.col("is_partial").not_().fill_null(True))
-        .select("i", "quote_id", "text")
-    )
-    del quotes  # the texts now live in ``whole`` only, until they are tokenised
-    nulls = pl.DataFrame({"quote_id": ids, "quote_group_id": pl.repeat(None, n_quotes, dtype=pl.String, eager=True)},
-                         schema=out_schema)
-    # Copies of one statement share one node: quotes with the same words compare the same
-    # way with every other quote, so each distinct word sequence is tokenised, indexed and
-    # compared once. Words are interned as ints and word pairs as ints too.
+    texts = quotes.get_column("text")
+
+    def of_rows(rows: np.ndarray) -> Iterator[pl.Series]:
+        for lo in range(0, len(rows), TOKENISE_ROWS):
+            yield texts.gather(rows[lo:lo + TOKENISE_ROWS])
+
+    nodes = quote_nodes(quotes.get_column("is_partial"), texts.hash(_TEXT_HASH_SEED).to_numpy(), of_rows)
+    return quote_group_ids_of(quotes.get_column("quote_id"), nodes)
+
+
+_TEXT_HASH_SEED = 20240521
+
+
+@dataclass
+class QuoteNodes:
+    """The quotes' distinct word sequences (``quote_nodes``)."""
+
+    node: np.ndarray     # int32 per quote row: its sequence, -1 when partial or too short
+    lengths: np.ndarray  # int64 per node: its words
+    words: np.ndarray    # int32: every node's word ids, end to end
+    vocab: dict[str, int]  # spelled word -> id
+
+    def take_words(self) -> np.ndarray:
+        """``words``, no longer held here (the largest array: its taker lets it go)."""
+        words, self.words = self.words, np.zeros(0, dtype=np.int32)
+        return words
+
+
+def quote_nodes(is_partial: pl.Series, text_hash: np.ndarray, texts: TextsOfRows) -> QuoteNodes:
+    """The node (distinct word sequence, ``_word_sequences``) of each quote row, given each
+    row's ``is_partial`` and a 64-bit hash of its text.
+
+    Only the texts are large, and only one text of each distinct hash is read, from
+    ``texts``, a block at a time: that of its first whole quote. Copies of one text share
+    its hash; two texts with one 64-bit hash (about one chance in 10^7 among 3 million
+    distinct texts) would be taken as copies. Holding every quote's text, and the distinct
+    texts again, was the peak of quote groups at 400,000 articles (1,447 MB alone).
+    """
+    node = np.full(len(is_partial), -1, dtype=np.int32)
+    rows = np.flatnonzero(~is_partial.fill_null(False).to_numpy())
     vocab: dict[str, int] = {}
-    texts = whole.get_column("text").unique(maintain_order=True)  # distinct, in order
-    node_of_text, node_lengths, w = _word_sequences(texts, _Interned(vocab))
-    n_nodes = len(node_lengths)
+    if not len(rows):
+        return QuoteNodes(node, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), vocab)
+    _distinct_hashes, first, inverse = np.unique(text_hash[rows], return_index=True, return_inverse=True)
+    del _distinct_hashes
+    in_order = np.argsort(first)  # each distinct text's first row, in row order
+    node_of_first, lengths, w = _word_sequences(texts(rows[first[in_order]]), _Interned(vocab))
+    node_of_text = np.empty(len(first), dtype=np.int32)
+    node_of_text[in_order] = node_of_first
+    node[rows] = node_of_text[inverse.reshape(-1)]
+    return QuoteNodes(node, lengths, w, vocab)
+
+
+def quote_group_ids_of(ids: pl.Series, nodes: QuoteNodes) -> pl.DataFrame:
+    """``quote_groups``' groups of the quotes ``ids`` (row by row with ``nodes``) as quote_id,
+    quote_group_id, in the rows' order. Takes ``nodes``' words (``QuoteNodes.take_words``), let
+    go once the pair search has indexed them."""
+    out_schema = {"quote_id": pl.String, "quote_group_id": pl.String}
+    nulls = pl.DataFrame({"quote_id": ids, "quote_group_id": pl.repeat(None, len(ids), dtype=pl.String, eager=True)},
+                         schema=out_schema)
+    vocab = nodes.vocab
+    n_nodes = len(nodes.lengths)
     if not n_nodes:
         return nulls
-    whole = whole.join(pl.DataFrame({"text": texts, "node": node_of_text}), on="text").select("i", "quote_id", "node")
-    whole = whole.filter(pl.col("node") >= 0)
-    del texts, node_of_text  # what follows holds ints only
-    weights = whole.group_by("node").len().sort("node").get_column("len").to_numpy().astype(np.int64)  # copies
-    word_node = np.repeat(np.arange(n_nodes, dtype=np.int32), node_lengths)
-    del node_lengths
+    grouped_rows = np.flatnonzero(nodes.node >= 0)
+    whole = pl.DataFrame({"i": grouped_rows, "node": nodes.node[grouped_rows]})
+    del grouped_rows
+    # Copies of one statement share one node: quotes with the same words compare the same
+    # way with every other quote, so each distinct word sequence is indexed and compared once.
+    weights = np.bincount(whole.get_column("node").to_numpy(), minlength=n_nodes).astype(np.int64)  # copies
+    word_node = np.repeat(np.arange(n_nodes, dtype=np.int32), nodes.lengths)
+    w = nodes.take_words()
     # Pairs are compared when they pass both the containment and the blocking rule. The
     # blocking test is the cheaper, so it filters the pairs found before they are counted:
     # most pairs that pass containment share no key (27.2 million found at 400,000 articles,
@@ -1923,12 +1971,13 @@ def quote_group_ids(quotes: pl.DataFrame) -> pl.DataFrame:
     # Copies without a blocking key are never compared with each other: a node that links
     # to nothing and has no key leaves each copy alone (its own key, from its row).
     roots = pl.DataFrame(
-        {"node": np.arange(n_nodes, dtype=np.int64),
+        {"node": np.arange(n_nodes, dtype=np.int32),
          "root": np.where(linked | has_key, components(n_nodes, edge_a, edge_b), -1)},
-        schema={"node": pl.Int64, "root": pl.Int64},
+        schema={"node": pl.Int32, "root": pl.Int64},
     )
     grouped = (
-        whole.join(roots, on="node")
+        whole.with_columns(ids.gather(whole.get_column("i")).alias("quote_id"))
+        .join(roots, on="node")
         .with_columns(pl.when(pl.col("root") >= 0).then(pl.col("root")).otherwise(-1 - pl.col("i")).alias("key"))
         .select("i", pl.col("quote_id").min().over("key").alias("gid"))
     )

@@ -212,19 +212,6 @@ def fetch_frame(con: duckdb.DuckDBPyConnection, query: str, params: list[object]
     return frame.with_columns(pl.col(aware).dt.convert_time_zone("UTC")) if aware else frame
 
 
-def fetch_columns(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]) -> pl.DataFrame:
-    """``table``'s ``columns`` as a Polars frame, each column fetched on its own.
-
-    A fetched frame's columns share one allocation per batch of rows (the Arrow batches
-    DuckDB hands over), so any column kept holds every column's memory: a frame of quote
-    ids and texts kept all the text for as long as the ids were kept (215 MB at 200,000
-    articles). Fetched one by one, a column dropped is freed. The scans return the rows in
-    the table's order (DuckDB keeps insertion order unless told otherwise: this project
-    never does), so the columns line up; the cost is one scan per column.
-    """
-    return pl.concat([fetch_frame(con, f"select {c} from {table}") for c in columns], how="horizontal")
-
-
 def insert_runs(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:
     """Insert (or replace) ``runs`` rows given as column name -> value."""
     if not rows:

@@ -16,12 +16,14 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from warehouse import db
 
 TEXT_COLUMNS = ("title", "subtitle", "text")
 STREAM_ROWS = 2_000  # documents per streamed block of text
+ROWS_OF_TEXT = 50_000  # rows per block of texts_of_rows (quotes: about 150 characters each)
 
 
 class DiskSpill:
@@ -68,3 +70,17 @@ def texts(con: duckdb.DuckDBPyConnection) -> Callable[[Sequence[str]], Iterator[
                                  f"where rowid >= {lo} and rowid < {lo + STREAM_ROWS}")
 
     return stream
+
+
+def texts_of_rows(con: duckdb.DuckDBPyConnection, table: str, rowids: np.ndarray) -> Iterator[pl.Series]:
+    """The ``text`` of ``table``'s rows ``rowids`` (ascending), in that order, ROWS_OF_TEXT rows
+    at a time: one query per block, on the block's range of rowids (DuckDB skips the other
+    row groups)."""
+    for lo in range(0, len(rowids), ROWS_OF_TEXT):
+        wanted = rowids[lo:lo + ROWS_OF_TEXT]
+        got = db.fetch_frame(con, f"select rowid as r, text from {table} "
+                                  f"where rowid between {int(wanted[0])} and {int(wanted[-1])}")
+        got = got.filter(pl.Series(np.isin(got.get_column("r").to_numpy(), wanted)))
+        if not np.array_equal(got.get_column("r").to_numpy(), wanted):
+            raise RuntimeError(f"{table}: rows {int(wanted[0])}-{int(wanted[-1])} changed while their text was read")
+        yield got.get_column("text")

@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from warehouse.db import fetch_columns, fetch_frame, update_from_frame
+from warehouse.db import fetch_frame, update_from_frame
 
 
 def test_fetch_frame_hands_aware_timestamps_in_utc_whatever_the_session_zone() -> None:
@@ -90,16 +90,6 @@ def test_capped_limit_takes_the_smaller_of_two_memory_limits() -> None:
     assert capped_limit("64MB", "128MB") == "64MB"
     assert capped_limit("128MiB", "128MB") == "128MB"  # 134 MB: over the cap
     assert capped_limit(None, "128MB") == "128MB"
-
-
-def test_fetch_columns_line_up_with_one_fetch_of_the_table() -> None:
-    con = duckdb.connect()
-    con.execute("create table t (id varchar, body varchar, flag boolean)")
-    con.execute("insert into t select 'q' || i, repeat('x', i % 50) || i, i % 3 = 0 from range(300000) r(i)")
-    con.execute("delete from t where id like '%7'")  # holes in the storage: still the same order
-    got = fetch_columns(con, "t", ("id", "body", "flag"))
-    assert got.columns == ["id", "body", "flag"]
-    assert got.equals(fetch_frame(con, "select id, body, flag from t"))
 
 
 @pytest.mark.parametrize("slice_rows", [1, 3, 1000])

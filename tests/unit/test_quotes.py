@@ -467,7 +467,7 @@ def test_word_sequences_number_each_distinct_sequence_once_in_order_of_first_sig
     texts = pl.Series(["We will rebuild the old bridge", "too short", "we WILL rebuild, the old bridge!",
                        "The colour of the flag", "The color of the flag", "a new statement of five words"])
     vocab: dict[str, int] = {}
-    node_of_text, lengths, w = quotes_module._word_sequences(texts, quotes_module._Interned(vocab))
+    node_of_text, lengths, w = quotes_module._word_sequences([texts[:2], texts[2:]], quotes_module._Interned(vocab))
     assert node_of_text.tolist() == [0, -1, 0, 1, 1, 2]  # case, punctuation and spelling fold
     assert lengths.tolist() == [6, 5, 6]
     word_of = {i: s for s, i in vocab.items()}

@@ -60,3 +60,19 @@ def test_discard_stage_removes_the_scratch_space(tmp_path: Path) -> None:
     spill.DiskSpill(scratch).put("k", pl.DataFrame({"x": [1]}))
     db.discard_stage(live)
     assert not scratch.exists()
+
+
+@pytest.mark.parametrize("block", [1, 7, 100_000])
+def test_texts_of_rows_reads_the_rows_asked_in_order(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spill, "ROWS_OF_TEXT", block)
+    con = duckdb.connect()
+    con.execute("create table quotes (id varchar, text varchar)")
+    con.execute("insert into quotes select 'q' || i, repeat('w', i % 50) || i from range(300000) r(i)")
+    con.execute("delete from quotes where id like '%7'")  # holes in the storage
+    rows = db.fetch_frame(con, "select rowid as r, id, text from quotes")
+    assert rows["r"].is_sorted()  # the flow relies on it (_derive_quote_groups checks it)
+    wanted = rows["r"].to_numpy()[[0, 1, 5, 6, 20, 999, 5000, 150_000, rows.height - 1]]
+    got = pl.concat(list(spill.texts_of_rows(con, "quotes", wanted)))
+    assert got.to_list() == rows.filter(pl.col("r").is_in(wanted.tolist()))["text"].to_list()
+    assert got.to_list()[-1] == "w" * (299999 % 50) + "299999"
+    assert list(spill.texts_of_rows(con, "quotes", wanted[:0])) == []
