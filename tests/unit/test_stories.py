@@ -562,3 +562,25 @@ def test_candidate_pairs_are_the_joins_pairs_whatever_the_blocks(block_rows: int
     expected = _joined_candidates(post).cast({"i": pl.UInt32, "j": pl.UInt32})
     assert got.height > 1000
     assert_frame_equal(got, expected)
+
+
+@pytest.mark.parametrize("block_rows", [1, 7, 10**6])
+def test_pair_intersections_count_the_shingles_each_pair_shares(block_rows: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Against set intersections, over blocks of bitmaps from one document to all of them."""
+    import transforms.stories as st
+
+    monkeypatch.setattr(st, "_BLOCK_ROWS", block_rows)
+    rng = np.random.default_rng(11)
+    n_docs = 120
+    held = {i: set(rng.choice(400, int(rng.integers(0, 60)), replace=False).tolist()) for i in range(n_docs)}
+    rows = sorted((s, i) for i, sh in held.items() for s in sh)
+    h = np.array([s for s, _ in rows], dtype=np.uint64)
+    d = np.array([i for _, i in rows], dtype=np.int64)
+    pairs = sorted({(int(a), int(b)) for a, b in rng.integers(0, n_docs, (900, 2)) if a != b}, key=lambda p: (p[1], p[0]))
+    q_doc = np.array([a for a, _ in pairs], dtype=np.int64)
+    other = np.array([b for _, b in pairs], dtype=np.int64)
+    sel, inter = st._pair_intersections(d, h, q_doc, other, n_docs)
+    got = dict(zip(sel.tolist(), inter.tolist(), strict=True))
+    # A pair left out shares nothing: a shingle two documents share is held by two or more.
+    assert [got.get(k, 0) for k in range(len(pairs))] == [len(held[a] & held[b]) for a, b in pairs]
+    assert sum(v > 0 for v in got.values()) > 100
