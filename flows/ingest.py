@@ -259,7 +259,8 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
     unchanged, so their facts would come out the same.
 
     Most of the memory is bounded by a block, not by the warehouse: the documents' text is
-    streamed from the stage a block at a time (``spill.texts``) and copies and stories set
+    streamed from the stage a block at a time (``spill.texts``), quote groups read one quote
+    text of each distinct text a block at a time (``spill.texts_of_rows``), and copies and stories set
     their intermediate frames aside in ``scratch`` between passes (``spill.DiskSpill``). Held
     for the whole warehouse: per-document keys, dates and titles, stories' term vectors and
     candidate pairs, quote groups' word arrays and search index; stories' clustering holds

@@ -241,7 +241,8 @@ def update_from_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.Data
     are several: DuckDB builds a hash table of the whole frame for an UPDATE ... FROM and holds
     the updated values in memory until the next checkpoint, so the quote-group update of
     400,000 articles (2.9 million rows) ran out of the run's 256 MB in one statement (2,898,656
-    rows: out of memory; slices of 500,000: 2.2 s with their checkpoints, docs/scaling.md).
+    rows: out of memory; slices of 500,000: 2.2 s with their checkpoints, docs/scaling-history.md,
+    thirteenth pass).
     """
     sets = ", ".join(f"{c} = f.{c}" for c in columns)
     changed = " or ".join(f"{table}.{c} is distinct from f.{c}" for c in columns)
