@@ -264,7 +264,7 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
     their intermediate frames aside in ``scratch`` between passes (``spill.DiskSpill``). Held
     for the whole warehouse: per-document keys, dates and titles, stories' term vectors and
     candidate pairs, quote groups' word arrays and search index; stories' clustering holds
-    one batch of its graph's components (the run's peak grew 3.0 MB per 1,000 articles from
+    one batch of its graph's components (the run's peak grew 2.5 MB per 1,000 articles from
     200,000 to 400,000, docs/scaling.md). ``times`` receives the seconds of each part (``derive:
     copies``, ``derive: stories``, ``derive: quote groups``, ``derive: facts``).
 
