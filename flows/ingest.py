@@ -263,7 +263,7 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
     text of each distinct text a block at a time (``spill.texts_of_rows``), and copies and stories set
     their intermediate frames aside in ``scratch`` between passes (``spill.DiskSpill``). Held
     for the whole warehouse: per-document keys, dates and titles, stories' term vectors and
-    candidate pairs, quote groups' word arrays and search index; stories' clustering holds
+    candidate pairs, quote groups' ids, hashes, word arrays and search index; stories' clustering holds
     one batch of its graph's components (the run's peak grew 2.5 MB per 1,000 articles from
     200,000 to 400,000, docs/scaling.md). ``times`` receives the seconds of each part (``derive:
     copies``, ``derive: stories``, ``derive: quote groups``, ``derive: facts``).

@@ -1861,6 +1861,7 @@ def _word_sequences(blocks: Iterable[pl.Series], spelled: _Interned) -> tuple[np
     return np.frombuffer(node_of_text, dtype=np.int64), lengths, w
 
 
+_TEXT_HASH_SEED = 20240521  # quote_group_ids' hash of the texts (the flow uses DuckDB's hash)
 TextsOfRows = Callable[[np.ndarray], Iterable[pl.Series]]
 """A source of quote texts: given row numbers (sorted), their texts in that order, a block
 of rows at a time (the flow streams them from the warehouse: ``warehouse.spill.texts_of_rows``)."""
@@ -1891,9 +1892,6 @@ def quote_group_ids(quotes: pl.DataFrame) -> pl.DataFrame:
 
     nodes = quote_nodes(quotes.get_column("is_partial"), texts.hash(_TEXT_HASH_SEED).to_numpy(), of_rows)
     return quote_group_ids_of(quotes.get_column("quote_id"), nodes)
-
-
-_TEXT_HASH_SEED = 20240521
 
 
 @dataclass
@@ -1947,12 +1945,11 @@ def quote_group_ids_of(ids: pl.Series, nodes: QuoteNodes) -> pl.DataFrame:
     n_nodes = len(nodes.lengths)
     if not n_nodes:
         return nulls
-    grouped_rows = np.flatnonzero(nodes.node >= 0)
-    whole = pl.DataFrame({"i": grouped_rows, "node": nodes.node[grouped_rows]})
-    del grouped_rows
+    rows = np.flatnonzero(nodes.node >= 0)  # the quotes with a node, and their nodes
+    row_node = nodes.node[rows]
     # Copies of one statement share one node: quotes with the same words compare the same
     # way with every other quote, so each distinct word sequence is indexed and compared once.
-    weights = np.bincount(whole.get_column("node").to_numpy(), minlength=n_nodes).astype(np.int64)  # copies
+    weights = np.bincount(row_node, minlength=n_nodes).astype(np.int64)  # copies
     word_node = np.repeat(np.arange(n_nodes, dtype=np.int32), nodes.lengths)
     w = nodes.take_words()
     # Pairs are compared when they pass both the containment and the blocking rule. The
@@ -1970,16 +1967,9 @@ def quote_group_ids_of(ids: pl.Series, nodes: QuoteNodes) -> pl.DataFrame:
     linked[edge_b] = True
     # Copies without a blocking key are never compared with each other: a node that links
     # to nothing and has no key leaves each copy alone (its own key, from its row).
-    roots = pl.DataFrame(
-        {"node": np.arange(n_nodes, dtype=np.int32),
-         "root": np.where(linked | has_key, components(n_nodes, edge_a, edge_b), -1)},
-        schema={"node": pl.Int32, "root": pl.Int64},
-    )
-    grouped = (
-        whole.with_columns(ids.gather(whole.get_column("i")).alias("quote_id"))
-        .join(roots, on="node")
-        .with_columns(pl.when(pl.col("root") >= 0).then(pl.col("root")).otherwise(-1 - pl.col("i")).alias("key"))
-        .select("i", pl.col("quote_id").min().over("key").alias("gid"))
-    )
+    root = np.where(linked | has_key, components(n_nodes, edge_a, edge_b), -1)[row_node]
+    grouped = pl.DataFrame({
+        "i": rows, "quote_id": ids.gather(rows), "key": np.where(root >= 0, root, -1 - rows),
+    }).select("i", pl.col("quote_id").min().over("key").alias("gid"))
     group = nulls.get_column("quote_group_id").scatter(grouped.get_column("i"), grouped.get_column("gid"))
     return nulls.with_columns(group)

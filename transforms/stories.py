@@ -301,8 +301,9 @@ def _pair_intersections(d: np.ndarray, h: np.ndarray, q_doc: np.ndarray, other: 
     is bounded by the block. Only the pairs with shared shingles of these rows on both sides
     are walked, and their positions in ``q_doc`` are returned with their counts. The rows are
     one of the shingles' parts, whose number grows with the corpus, and most pairs have
-    shingles in most parts: the walks of all parts together are still O(pairs x parts), the
-    part of copies that grows faster than the corpus (docs/scaling-history.md, twelfth pass).
+    shingles in most parts: the walks of all parts together are O(pairs x parts), but the
+    time goes to the lookups (about one per shingle of q_doc's, whatever the parts), and it
+    grows with the candidate pairs and the cost of a lookup (docs/scaling.md, fourteenth pass).
     """
     none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if len(d) == 0 or len(q_doc) == 0:
