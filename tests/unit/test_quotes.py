@@ -379,13 +379,10 @@ def test_quote_group_ids_give_quote_groups_ids_in_row_order() -> None:
     assert empty.height == 0
 
 
-def _textbook_edges(seqs: list[list[int]], weights: list[int], word_of: list[str], stop: set[int],
-                    max_block: int) -> list[tuple[int, int]]:
-    """The pairs quote groups compare, straight from the rules: (a, b) with a the smaller
-    (fewer distinct word pairs; ties by number), most of a's word pairs in b (CONTAINMENT),
-    and one of them carrying a blocking key of the other (its BLOCK_KEYS rarest content words
-    by copies, ties by the word, carried by at most ``max_block`` copies)."""
-    pairs = [{(s[i], s[i + 1]) for i in range(len(s) - 1)} for s in seqs]
+def _textbook_keys(seqs: list[list[int]], weights: list[int], word_of: list[str], stop: set[int],
+                   max_block: int) -> list[set[int]]:
+    """Each quote's blocking keys, straight from the rule: its BLOCK_KEYS rarest content words
+    by copies (ties by the word), less those carried by more than ``max_block`` copies."""
     df: dict[int, int] = {}
     for s, wt in zip(seqs, weights, strict=True):
         for word in set(s):
@@ -394,6 +391,17 @@ def _textbook_edges(seqs: list[list[int]], weights: list[int], word_of: list[str
     for s in seqs:
         content = sorted({x for x in s if x not in stop}, key=lambda x: (df[x], word_of[x]))
         keys.append({x for x in content[:quotes_module.BLOCK_KEYS] if df[x] <= max_block})
+    return keys
+
+
+def _textbook_edges(seqs: list[list[int]], weights: list[int], word_of: list[str], stop: set[int],
+                    max_block: int) -> list[tuple[int, int]]:
+    """The pairs quote groups compare, straight from the rules: (a, b) with a the smaller
+    (fewer distinct word pairs; ties by number), most of a's word pairs in b (CONTAINMENT),
+    and one of them carrying a blocking key of the other (its BLOCK_KEYS rarest content words
+    by copies, ties by the word, carried by at most ``max_block`` copies)."""
+    pairs = [{(s[i], s[i + 1]) for i in range(len(s) - 1)} for s in seqs]
+    keys = _textbook_keys(seqs, weights, word_of, stop, max_block)
     edges = []
     for a in range(len(seqs)):
         for b in range(len(seqs)):
@@ -410,8 +418,8 @@ def _textbook_edges(seqs: list[list[int]], weights: list[int], word_of: list[str
 @pytest.mark.parametrize(("block_rows", "block_keys"), [(1, 1), (7, 4), (2_000_000, 1), (2_000_000, 4)])
 def test_pairs_compared_are_those_passing_containment_and_blocking(seed: int, block_rows: int, block_keys: int,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """Blocking filters the pairs found before they are counted (a block at a time): the
-    pairs compared are still exactly those both rules pass, whatever the blocks."""
+    """The blocking rule lists the pairs (from the keys' carriers) and only they are counted,
+    a block at a time: the pairs linked are exactly those both rules pass, whatever the blocks."""
     rng = np.random.default_rng(seed)
     word_of = [f"w{i:02d}" for i in range(14)]
     stop = {0, 1, 2}  # frequent function words: they never block
@@ -435,13 +443,18 @@ def test_pairs_compared_are_those_passing_containment_and_blocking(seed: int, bl
     node = np.repeat(np.arange(len(seqs), dtype=np.int32), [len(s) for s in seqs])
     w = np.concatenate([np.asarray(s, dtype=np.int32) for s in seqs])
     keys = quotes_module._block_keys(node, w, np.asarray(weights, dtype=np.int64), word_of, sorted(stop))
-    a, b = quotes_module._candidate_pairs([node, w], len(word_of),
-                                          keep=lambda x, y: quotes_module._share_a_key(keys, x, y))
+    a, b = quotes_module._linked_pairs([node, w], len(word_of), keys)
     expected = _textbook_edges(seqs, weights, word_of, stop, max_block)
     assert list(zip(a.tolist(), b.tolist(), strict=True)) == expected
     assert expected  # the draw links some quotes
-    # and without the blocking, the containment alone gives more pairs
-    assert len(quotes_module._candidate_pairs([node, w], len(word_of))[0]) >= len(expected)
+    # The keys themselves, and each key word's carriers (every quote that has the word).
+    keys = quotes_module._block_keys(node, w, np.asarray(weights, dtype=np.int64), word_of, sorted(stop))
+    got = [set(keys.key_word[keys.key_start[i]:keys.key_start[i] + keys.n_keys[i]].tolist()) for i in range(len(seqs))]
+    assert got == _textbook_keys(seqs, weights, word_of, stop, max_block)
+    for k in set().union(*got):
+        carriers = keys.carrier[keys.carrier_start[k]:keys.carrier_start[k] + keys.carrier_len[k]].tolist()
+        assert carriers == [i for i, s in enumerate(seqs) if k in s]
+    assert keys.carrier_len.sum() == sum(len(set(s) & set().union(*got)) for s in seqs)
 
 
 @pytest.mark.parametrize("block_rows", [1, 5, 2_000_000])
