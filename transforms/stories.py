@@ -305,7 +305,7 @@ def _pair_intersections(d: np.ndarray, h: np.ndarray, q_doc: np.ndarray, other: 
     time goes to the lookups (about one per shingle of q_doc's, whatever the parts), and it
     grows with the candidate pairs and the cost of a lookup (docs/scaling.md, fourteenth pass).
     """
-    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    none = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
     if len(d) == 0 or len(q_doc) == 0:
         return none
     new, _starts, size = _shingle_starts(h)
@@ -323,23 +323,24 @@ def _pair_intersections(d: np.ndarray, h: np.ndarray, q_doc: np.ndarray, other: 
     del dkey
     cnt = np.bincount(doc, minlength=n_docs)
     off = np.concatenate(([0], np.cumsum(cnt)))
-    sel = np.flatnonzero((cnt[q_doc] > 0) & (cnt[other] > 0))  # still sorted by other
+    sel = np.flatnonzero((cnt[q_doc] > 0) & (cnt[other] > 0)).astype(np.int32)  # still sorted by other
     if not len(sel):
         return none
     q_sel, o_sel = q_doc[sel], other[sel]
-    inter = np.zeros(len(sel), dtype=np.int64)
+    inter = np.zeros(len(sel), dtype=np.int32)
     rows_o = max(1, 4 * _BLOCK_ROWS // max(n_multi, 1))  # documents whose bitmaps are held at once
     bitmap = np.zeros((rows_o, n_multi), dtype=bool)
     lo = 0
     while lo < len(sel):
         o0 = int(o_sel[lo])
-        end = int(np.searchsorted(o_sel, o0 + rows_o, side="left"))
+        # The bound in o_sel's own type: a Python int makes numpy cast all of o_sel per call.
+        end = int(np.searchsorted(o_sel, o_sel.dtype.type(o0 + rows_o), side="left"))
         held = slice(off[o0], off[min(o0 + rows_o, len(cnt))])
         bitmap[doc[held] - o0, col[held]] = True
         while lo < end:
             hi, ln, begin, pos = _ragged_block(cnt, off, q_sel, lo, end, _BLOCK_ROWS)
             hit = bitmap[np.repeat(o_sel[lo:hi] - o0, ln), col[pos]]
-            inter[lo:hi] = np.add.reduceat(hit, begin, dtype=np.int64)  # every run is non-empty (sel)
+            inter[lo:hi] = np.add.reduceat(hit, begin, dtype=np.int32)  # every run is non-empty (sel)
             del pos, hit
             lo = hi
         bitmap[doc[held] - o0, col[held]] = False
@@ -424,17 +425,22 @@ def duplicates(documents: pl.DataFrame, texts: Texts | None = None, spill: Spill
         del links
     pairs = np.sort(np.concatenate(found))
     del found
-    a = (pairs >> np.uint64(32)).astype(np.int64)
-    b = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    # Pair-length arrays are int32 (documents and counts fit): 5.4 million candidate pairs at
+    # 400,000 articles, each int64 array 43 MB, about fifteen of them held through the counts
+    # (here and in each counting thread).
+    n_pairs = len(pairs)
+    a = (pairs >> np.uint64(32)).astype(np.int32)
+    b = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int32)
+    del pairs
     # Each pair's smaller document (by shingles) is looked up in the other's bitmap; the
     # pairs are sorted by the other document once for all the parts.
     swap = n_of[b] < n_of[a]
     q_doc = np.where(swap, b, a)
     other = np.where(swap, a, b)
     del swap
-    by_other = np.argsort(other, kind="stable")
+    by_other = np.argsort(other, kind="stable").astype(np.int32)
     q_doc, other = q_doc[by_other], other[by_other]
-    counted = np.zeros(len(pairs), dtype=np.int64)
+    counted = np.zeros(n_pairs, dtype=np.int32)
 
     def counts(item: tuple[int, pl.DataFrame], q: np.ndarray = q_doc, o: np.ndarray = other) -> tuple[np.ndarray, np.ndarray]:
         return _pair_intersections(item[1]["idx"].to_numpy(), item[1]["sh"].to_numpy(), q, o, len(n_of))
@@ -443,7 +449,7 @@ def duplicates(documents: pl.DataFrame, texts: Texts | None = None, spill: Spill
         counted[sel] += part
         del sel, part
     del counts, q_doc, other
-    inter = np.empty(len(pairs), dtype=np.int64)
+    inter = np.empty(n_pairs, dtype=np.int32)
     inter[by_other] = counted
     del by_other, counted
     keep = inter > 0
