@@ -30,6 +30,22 @@ def ragged(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lens), lens)
 
 
+def distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct ``keys``, ascending (a sort, much faster than ``np.unique``'s hashing).
+
+    Sorts ``keys`` in place: callers pass an array of their own (a ``_combined`` result, say).
+    A sorted copy held beside its input was the peak of quote groups at 200,000 articles (16
+    million int64 keys, 128 MB an array).
+    """
+    keys.sort()
+    if not len(keys):
+        return keys
+    new = np.empty(len(keys), dtype=bool)
+    new[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    return keys[new]
+
+
 def blocks(cost: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
     """Consecutive ranges [lo, hi) of items whose costs add up to about ``budget`` (one item
     at least), so that work over one range holds about ``budget`` rows."""

@@ -47,7 +47,7 @@ import numpy as np
 import polars as pl
 
 from transforms import schema
-from transforms.blocks import blocks, components, ragged, run_blocks, value_blocks
+from transforms.blocks import blocks, components, distinct, ragged, run_blocks, value_blocks
 from transforms.lexicon import quotes_words as W
 from transforms.lexicon.speech_verbs import SOURCE_PHRASES, VERB_ADVERBS, verb_forms
 
@@ -1543,22 +1543,6 @@ def _required_overlap(n: int) -> int:
     return k
 
 
-def _distinct(keys: np.ndarray) -> np.ndarray:
-    """The distinct ``keys``, ascending (a sort, much faster than ``np.unique``'s hashing).
-
-    Sorts ``keys`` in place: callers pass an array of their own (a ``_combined`` result). A
-    sorted copy held beside its input was the peak of quote groups at 200,000 articles
-    (16 million int64 keys, 128 MB an array).
-    """
-    keys.sort()
-    if not len(keys):
-        return keys
-    new = np.empty(len(keys), dtype=bool)
-    new[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=new[1:])
-    return keys[new]
-
-
 def _combined(high: np.ndarray, width: int, low: np.ndarray) -> np.ndarray:
     """``high * width + low`` (int64) built in one new array: with the caller passing the
     operands straight in and the result straight on, no temporary of the inputs' length is
@@ -1642,10 +1626,10 @@ def _linked_pairs(words: list[np.ndarray], width: int, keys: _BlockKeys) -> tupl
         y = keys.carrier[ragged(keys.carrier_start[keys.key_word[lo:hi]], ln)].astype(np.int64)
         other = x != y
         x, y = x[other], y[other]
-        found.append(_distinct(_combined(np.minimum(x, y), n_nodes, np.maximum(x, y))))
+        found.append(distinct(_combined(np.minimum(x, y), n_nodes, np.maximum(x, y))))
         del x, y, other, ln
     del key_node, lens
-    pairs = _distinct(np.concatenate(found))
+    pairs = distinct(np.concatenate(found))
     del found
     if not len(pairs):
         return empty, empty
@@ -1667,7 +1651,7 @@ def _linked_pairs(words: list[np.ndarray], width: int, keys: _BlockKeys) -> tupl
     del high, low
     parts: list[tuple[np.ndarray, np.ndarray]] = [(empty, empty)]
     for i, j in run_blocks(np.bincount(sh_node, minlength=n_nodes), _BLOCK_ROWS):
-        key = _distinct(_combined(sh_node[i:j], n_sh, sh[i:j]))
+        key = distinct(_combined(sh_node[i:j], n_sh, sh[i:j]))
         parts.append(((key // n_sh).astype(np.int32), (key % n_sh).astype(np.int32)))
         del key
     del sh_node, sh
@@ -1681,7 +1665,7 @@ def _linked_pairs(words: list[np.ndarray], width: int, keys: _BlockKeys) -> tupl
     x, y = pairs // n_nodes, pairs % n_nodes
     del pairs
     swap = size[y] < size[x]
-    pairs = _distinct(_combined(np.where(swap, y, x), n_nodes, np.where(swap, x, y)))
+    pairs = distinct(_combined(np.where(swap, y, x), n_nodes, np.where(swap, x, y)))
     del x, y, swap
     pa, pb = pairs // n_nodes, pairs % n_nodes
     del pairs
@@ -1732,7 +1716,7 @@ def _block_keys(node: np.ndarray, w: np.ndarray, weights: np.ndarray, word_of: l
     n_content = np.zeros(n_nodes, dtype=np.int64)
     parts: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
     for i, j in run_blocks(np.bincount(node, minlength=n_nodes), _BLOCK_ROWS):
-        part = _distinct(_combined(node[i:j], n_words, w[i:j]))
+        part = distinct(_combined(node[i:j], n_words, w[i:j]))
         d_node, d_word = part // n_words, part % n_words
         del part
         copies += np.bincount(d_word, weights=weights[d_node], minlength=n_words)

@@ -48,7 +48,7 @@ import numpy as np
 import polars as pl
 
 from transforms import schema
-from transforms.blocks import blocks, components, ragged, threaded
+from transforms.blocks import blocks, components, distinct, ragged, threaded
 from transforms.collector import collector_paused
 from transforms.lexicon.stopwords import STOPWORDS
 from transforms.lexicon.stories_spelling import SPELLING_FOLDS, STEM_FOLDS
@@ -768,8 +768,12 @@ def _candidates(idx: np.ndarray, counts: np.ndarray, day: np.ndarray) -> pl.Data
     day_of = np.where(dated_of, day, 0.0)
     bucket_of = np.floor(day_of / WINDOW_DAYS).astype(np.int64)
     starts = np.cumsum(counts) - counts
-    keys: list[np.ndarray] = []
-    gaps: list[np.ndarray] = []
+    # Only the pairs' keys are kept (distinct per block, merged every few blocks): a pair's
+    # gap depends on its two documents only, so it is read once at the end. The blocks' keys
+    # and gaps, joined whole and made distinct with np.unique, were the stories phase's peak
+    # at 400,000 articles.
+    keys: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    held = 0
     for lo_t, hi_t in blocks(counts * counts, _CANDIDATE_BLOCK_ROWS):
         c, s = counts[lo_t:hi_t], starts[lo_t:hi_t]
         # Every ordered pair (p, q) of rows within each term of the block, p == q included.
@@ -781,27 +785,28 @@ def _candidates(idx: np.ndarray, counts: np.ndarray, day: np.ndarray) -> pl.Data
         del p, q
         dp, dq = dated_of[ip], dated_of[iq]
         bp, bq = bucket_of[ip], bucket_of[iq]
-        gap = np.abs(day_of[ip] - day_of[iq])
         both = dp & dq
         # Dated pairs: same bucket (once, i < j) or the next one; an undated p: every q but
         # itself (two undated ones once). A dated p with an undated q is the q's row's pair.
         keep = np.where(both, ((bq == bp) & (ip < iq)) | (bq == bp + 1), ~dp & (dq | (ip < iq)))
-        keep &= ~both | (gap <= WINDOW_DAYS)
-        del bp, bq, dp, dq
-        key = np.minimum(ip, iq)[keep] * (1 << 32) + np.maximum(ip, iq)[keep]
-        g = np.where(both, gap, 0.0)[keep]  # a pair's gap is the same wherever it is found
-        del ip, iq, gap, both, keep
-        key, first = np.unique(key, return_index=True)
-        keys.append(key)
-        gaps.append(g[first])
-        del key, first, g
-    if not keys:
-        return pl.DataFrame(schema=out_schema)
-    key, first = np.unique(np.concatenate(keys), return_index=True)
-    gap_all = np.concatenate(gaps)[first]
-    del keys, gaps, first
-    return pl.DataFrame({"i": (key >> 32).astype(np.uint32), "j": (key & 0xFFFFFFFF).astype(np.uint32), "gap": gap_all},
-                        schema=out_schema)
+        keep &= ~both | (np.abs(day_of[ip] - day_of[iq]) <= WINDOW_DAYS)
+        del bp, bq, dp, dq, both
+        key = np.minimum(ip, iq)[keep]
+        key <<= 32
+        key += np.maximum(ip, iq)[keep]
+        del ip, iq, keep
+        keys.append(distinct(key))
+        held += len(keys[-1])
+        del key
+        if held > 4 * _CANDIDATE_BLOCK_ROWS and len(keys) > 2:
+            keys = [distinct(np.concatenate(keys))]
+            held = len(keys[0])
+    key = distinct(np.concatenate(keys))
+    del keys
+    i, j = (key >> 32).astype(np.uint32), (key & 0xFFFFFFFF).astype(np.uint32)
+    del key
+    gap = np.where(dated_of[i] & dated_of[j], np.abs(day_of[i] - day_of[j]), 0.0)
+    return pl.DataFrame({"i": i, "j": j, "gap": gap}, schema=out_schema)
 
 
 def _sum_products(pending: list[tuple[np.ndarray, np.ndarray]], rows: int, out: list[pl.DataFrame]) -> int:

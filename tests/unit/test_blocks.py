@@ -8,7 +8,15 @@ import time
 import numpy as np
 import pytest
 
-from transforms.blocks import blocks, components, ragged, run_blocks, threaded, value_blocks
+from transforms.blocks import (
+    blocks,
+    components,
+    distinct,
+    ragged,
+    run_blocks,
+    threaded,
+    value_blocks,
+)
 
 
 def test_ragged_expands_runs_one_after_another() -> None:
@@ -110,3 +118,9 @@ def test_value_blocks_list_each_row_once_by_value_range() -> None:
         assert (values[rows] >= lo).all()
         if k + 1 < len(got):
             assert (values[rows] < got[k + 1][0]).all()
+
+
+def test_distinct_keys_sorted_once_each() -> None:
+    keys = np.array([5, 3, 5, 1, 3, 9], dtype=np.int64)
+    assert distinct(keys).tolist() == [1, 3, 5, 9]
+    assert distinct(np.zeros(0, dtype=np.int64)).tolist() == []

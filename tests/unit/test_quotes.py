@@ -470,12 +470,6 @@ def test_pair_ids_number_the_pairs_as_one_sort_does(block_rows: int, monkeypatch
     assert ids.tolist() == expected.tolist()
 
 
-def test_distinct_keys_sorted_once_each() -> None:
-    keys = np.array([5, 3, 5, 1, 3, 9], dtype=np.int64)
-    assert quotes_module._distinct(keys).tolist() == [1, 3, 5, 9]
-    assert quotes_module._distinct(np.zeros(0, dtype=np.int64)).tolist() == []
-
-
 def test_word_sequences_number_each_distinct_sequence_once_in_order_of_first_sight() -> None:
     texts = pl.Series(["We will rebuild the old bridge", "too short", "we WILL rebuild, the old bridge!",
                        "The colour of the flag", "The color of the flag", "a new statement of five words"])
