@@ -303,7 +303,7 @@ def _pair_intersections(d: np.ndarray, h: np.ndarray, q_doc: np.ndarray, other: 
     one of the shingles' parts, whose number grows with the corpus, and most pairs have
     shingles in most parts: the walks of all parts together are O(pairs x parts), but the
     time goes to the lookups (about one per shingle of q_doc's, whatever the parts), and it
-    grows with the candidate pairs and the cost of a lookup (docs/scaling.md, fourteenth pass).
+    grows with the candidate pairs and the cost of a lookup (docs/scaling-history.md, fourteenth pass).
     """
     none = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
     if len(d) == 0 or len(q_doc) == 0:

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.ingest import READING_MEMORY_LIMIT, _reading, _shed_cache
+from flows.ingest import READING_MEMORY_LIMIT, _checkpointed_around, _reading, _shed_cache
 
 
 def _cached_mb(con: duckdb.DuckDBPyConnection) -> float:
@@ -60,3 +60,36 @@ def test_without_a_limit_nothing_changes(con: duckdb.DuckDBPyConnection) -> None
     with _reading(con, None):
         assert _limit(con) == limit
     assert _cached_mb(con) == pytest.approx(before, rel=0.2)
+
+
+def _threshold(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("select current_setting('checkpoint_threshold')").fetchone()[0]
+
+
+def _wal_bytes(path: Path) -> int:
+    wal = path.with_name(path.name + ".wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def test_checkpointed_around_writes_first_then_holds_the_log(tmp_path: Path) -> None:
+    """Facts' part: what came before is checkpointed at its start, no automatic checkpoint
+    comes inside it (the log only grows), and the run's threshold is back after it."""
+    path = tmp_path / "ckpt.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("set checkpoint_threshold = '1MB'")
+    con.execute("create table t as select range as i, repeat(range::varchar, 20) as s from range(100)")
+    con.execute("insert into t select range, repeat(range::varchar, 20) from range(1000)")
+    run_threshold = _threshold(con)
+    assert _wal_bytes(path) > 0
+    with _checkpointed_around(con):
+        assert _wal_bytes(path) == 0  # the parts before are in the file
+        sizes = []
+        for k in range(4):  # each insert alone passes the run's threshold
+            con.execute(f"insert into t select range, repeat('{k}', 400) from range(20000)")
+            sizes.append(_wal_bytes(path))
+        assert sizes == sorted(sizes) and sizes[0] > 1_000_000  # no checkpoint emptied it
+    assert _threshold(con) == run_threshold
+    with pytest.raises(duckdb.Error), _checkpointed_around(con):
+        con.execute("select * from missing_table")
+    assert _threshold(con) == run_threshold
+    con.close()
