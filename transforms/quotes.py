@@ -1502,6 +1502,7 @@ CONTAINMENT = 0.8  # share of the shorter quote's word pairs found in the longer
 BLOCK_KEYS = 4  # a quote is compared with the quotes sharing one of its 4 rarest words
 MAX_BLOCK = 500  # words carried by more quotes than this block nothing
 _BLOCK_ROWS = 2_000_000  # (pair x word) rows held at once: bounds the memory on large warehouses
+BLOCK_FIRST_ROWS_PER_WORD = 1.0  # pairs listed by the keys when their rows are at most this many per word
 
 
 def _norm_tokens(text: str) -> list[str]:
@@ -1577,6 +1578,14 @@ def _dense_ids(values: np.ndarray) -> tuple[np.ndarray, int]:
     dense = np.empty(len(ids), dtype=np.int64)
     dense[order] = ids
     return dense, n
+
+
+def _contains(sorted_keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Which ``queries`` occur in ``sorted_keys`` (ascending, distinct)."""
+    if not len(sorted_keys):
+        return np.zeros(len(queries), dtype=bool)
+    pos = np.searchsorted(sorted_keys, queries)
+    return sorted_keys[np.minimum(pos, len(sorted_keys) - 1)] == queries
 
 
 def _pair_ids(high: np.ndarray, low: np.ndarray, width: int) -> tuple[np.ndarray, int]:
@@ -1687,6 +1696,134 @@ def _linked_pairs(words: list[np.ndarray], width: int, keys: _BlockKeys) -> tupl
     return np.concatenate(out_a), np.concatenate(out_b)
 
 
+def _candidate_pairs(words: list[np.ndarray], width: int,
+                     keep: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (a, b) of quotes whose word pairs pass ``CONTAINMENT``: most word pairs of the
+    smaller one (a; ties by number) occur in the larger one. ``words`` holds ``node`` and
+    ``w`` (word id below ``width``), one entry per word of each quote, in order; they are
+    taken out of it (pass a list no other name holds, and they go once indexed). Pairs come
+    sorted. With ``keep`` (pairs a, b -> which to keep), only the pairs it keeps are counted
+    and returned: the pairs found are filtered a block at a time, before the count.
+
+    Pair filter: when a pair passes, the smaller quote shares at least one of any
+    (n - required + 1) of its n word pairs with the other; probing with its rarest ones
+    finds every passing pair while touching few others (a word pair no other quote has finds
+    nothing: a quote with enough of those probes nothing). Found pairs are then counted
+    exactly. Quotes are probed, and found pairs counted, in blocks of about ``_BLOCK_ROWS``
+    rows, so that word pairs that very many quotes share ("of the") never materialise every
+    (pair x word pair) row at once. The index is built in such blocks too (of quotes, of
+    word pairs): only its int32 arrays are ever whole.
+    """
+    empty = np.zeros(0, dtype=np.int32)
+    node, w = words
+    words.clear()
+    n_nodes = int(node[-1]) + 1 if len(node) else 0
+    same = node[:-1] == node[1:]
+    sh_node = node[:-1][same]  # sorted
+    del node
+    high = w[:-1][same]
+    low = w[1:][same]
+    del w, same
+    sh, n_sh = _pair_ids(high, low, width)
+    del high, low
+    # Distinct (node, word pair), sorted by node then word pair, a block of quotes at a time:
+    # int32 (node and word-pair ids fit), with each quote's size and each word pair's quotes.
+    size = np.zeros(n_nodes, dtype=np.int64)
+    df = np.zeros(n_sh, dtype=np.int64)
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    for i, j in run_blocks(np.bincount(sh_node, minlength=n_nodes), _BLOCK_ROWS):
+        key = distinct(_combined(sh_node[i:j], n_sh, sh[i:j]))
+        kn, ks = (key // n_sh).astype(np.int32), (key % n_sh).astype(np.int32)
+        del key
+        size += np.bincount(kn, minlength=n_nodes)
+        df += np.bincount(ks, minlength=n_sh)
+        parts.append((kn, ks))
+    del sh_node, sh
+    # A word pair that both quotes have is carried by two quotes at least: only those count.
+    n_kept = sum(int((df[ks] > 1).sum()) for _kn, ks in parts)
+    k_node = np.empty(n_kept, dtype=np.int32)
+    k_sh = np.empty(n_kept, dtype=np.int32)
+    at = 0
+    parts.reverse()
+    while parts:
+        kn, ks = parts.pop()
+        shared = df[ks] > 1
+        n = int(shared.sum())
+        k_node[at:at + n], k_sh[at:at + n] = kn[shared], ks[shared]
+        at += n
+        del kn, ks, shared
+    n_shared = np.bincount(k_node, minlength=n_nodes)
+    start = np.cumsum(n_shared) - n_shared
+    sizes = distinct(size.copy()).tolist()
+    need = np.zeros(max(sizes) + 1 if sizes else 1, dtype=np.int64)
+    for n in sizes:
+        if n:
+            need[n] = n - _required_overlap(n) + 1
+    n_probe = need[size] - (size - n_shared)
+    # Each quote probes with its n_probe rarest shared word pairs (which of equally rare
+    # ones does not matter: any n_probe of them find every passing pair), a block of quotes
+    # at a time. k_node is sorted, so a block's rows sorted by (node, rarity) hold the nodes
+    # in k_node's order.
+    rarity_width = int(df.max()) + 1 if n_sh else 1
+    probes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    for i, j in run_blocks(n_shared, _BLOCK_ROWS):
+        by_rarity = np.argsort(_combined(k_node[i:j], rarity_width, df[k_sh[i:j]]))
+        by_rarity += i
+        rank = np.arange(i, j, dtype=np.int64)
+        rank -= start[k_node[i:j]]
+        probes.append(by_rarity[rank < n_probe[k_node[i:j]]])
+        del by_rarity, rank
+    probe = np.concatenate(probes)
+    del probes
+    p_node, p_sh = k_node[probe], k_sh[probe]  # sorted by node
+    del probe
+    # The quotes carrying each shared word pair, by word pair (then quote), a range of word
+    # pairs at a time.
+    carried = np.where(df > 1, df, 0)
+    sh_start = np.cumsum(carried) - carried
+    carriers = np.empty(len(k_node), dtype=np.int32)
+    for lo, rows in value_blocks(k_sh, n_sh, _BLOCK_ROWS):  # rows by quote
+        if len(rows):
+            rows = rows[np.argsort(k_sh[rows], kind="stable")]
+            carriers[sh_start[lo]:sh_start[lo] + len(rows)] = k_node[rows]
+        del rows
+    del carried
+    del k_node
+    out_a: list[np.ndarray] = [empty]
+    out_b: list[np.ndarray] = [empty]
+    node_cost = np.bincount(p_node, weights=df[p_sh], minlength=n_nodes)
+    bounds = np.searchsorted(p_node, np.arange(n_nodes + 1, dtype=np.int64))
+    for lo, hi in blocks(node_cost, _BLOCK_ROWS):
+        i, j = bounds[lo], bounds[hi]
+        lens = df[p_sh[i:j]]
+        b = carriers[ragged(sh_start[p_sh[i:j]], lens)]
+        a = np.repeat(p_node[i:j], lens)
+        larger = (size[b] > size[a]) | ((size[b] == size[a]) & (b > a))
+        pair = distinct(_combined(a[larger], n_nodes, b[larger]))
+        del a, b, lens, larger
+        pa, pb = pair // n_nodes, pair % n_nodes
+        del pair
+        if keep is not None:
+            kept = keep(pa, pb)
+            pa, pb = pa[kept], pb[kept]
+            del kept
+        # Shared word pairs counted per pair: both quotes' word pairs, keyed by pair, sorted
+        # together; a key seen twice is a word pair both have.
+        for plo, phi in blocks(n_shared[pa] + n_shared[pb], _BLOCK_ROWS):
+            a, b = pa[plo:phi], pb[plo:phi]
+            both = np.sort(np.concatenate([
+                np.repeat(np.arange(len(x), dtype=np.int64) * n_sh, n_shared[x]) + k_sh[ragged(start[x], n_shared[x])]
+                for x in (a, b)
+            ]))
+            count = np.bincount(both[1:][both[1:] == both[:-1]] // n_sh, minlength=len(a))
+            del both
+            passing = count / size[a].astype(np.float64) >= CONTAINMENT
+            # int32, as the nodes: 7.1 million pairs at 200,000 articles, held to the end
+            out_a.append(a[passing].astype(np.int32))
+            out_b.append(b[passing].astype(np.int32))
+    return np.concatenate(out_a), np.concatenate(out_b)
+
+
 class _BlockKeys(NamedTuple):
     """Each quote's blocking keys and the quotes carrying each key word (``_block_keys``)."""
 
@@ -1696,6 +1833,7 @@ class _BlockKeys(NamedTuple):
     carrier: np.ndarray  # the nodes carrying each key word (int32), grouped by word, ascending
     carrier_start: np.ndarray  # where each word's carriers start in carrier (by word id)
     carrier_len: np.ndarray  # how many nodes carry each word (0 unless it is someone's key)
+    carried: np.ndarray  # node * n_words + word of each carrier row, ascending (int64: _share_a_key)
 
 
 def _block_keys(node: np.ndarray, w: np.ndarray, weights: np.ndarray, word_of: list[str], stop: list[int]) -> _BlockKeys:
@@ -1777,10 +1915,30 @@ def _block_keys(node: np.ndarray, w: np.ndarray, weights: np.ndarray, word_of: l
         del on_key, c_node
     del c_word, is_key
     carried_word = np.concatenate(c_words)
-    carrier = np.concatenate(c_nodes)[np.argsort(carried_word, kind="stable")]
+    carried_node = np.concatenate(c_nodes)
+    del c_words, c_nodes
+    carried = carried_node.astype(np.int64)
+    carried *= n_words
+    carried += carried_word  # node-major, ascending (the content rows' own order)
+    carrier = carried_node[np.argsort(carried_word, kind="stable")]
+    del carried_node
     carrier_len = np.bincount(carried_word, minlength=n_words)
     return _BlockKeys(k_word, np.cumsum(n_keys) - n_keys, n_keys, carrier, np.cumsum(carrier_len) - carrier_len,
-                      carrier_len)
+                      carrier_len, carried)
+
+
+def _share_a_key(keys: _BlockKeys, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Which pairs (a, b) the blocking rule compares: one quote carries a key of the other
+    (an excerpt's rare words are all in the longer quote)."""
+    n_words = len(keys.carrier_len)
+    keep = np.zeros(len(a), dtype=bool)
+    for lo, hi in blocks(keys.n_keys[a] + keys.n_keys[b], _BLOCK_ROWS):
+        for x, y in ((a[lo:hi], b[lo:hi]), (b[lo:hi], a[lo:hi])):
+            lens = keys.n_keys[x]
+            found = _contains(keys.carried, _combined(np.repeat(y, lens), n_words,
+                                                      keys.key_word[ragged(keys.key_start[x], lens)]))
+            keep[lo:hi] |= np.bincount(np.repeat(np.arange(len(x)), lens), weights=found, minlength=len(x)) > 0
+    return keep
 
 
 TOKENISE_ROWS = 50_000  # distinct quote texts turned into Python strings at a time
@@ -1904,14 +2062,22 @@ def quote_group_ids_of(ids: pl.Series, nodes: QuoteNodes) -> pl.DataFrame:
     weights = np.bincount(row_node, minlength=n_nodes).astype(np.int64)  # copies
     word_node = np.repeat(np.arange(n_nodes, dtype=np.int32), nodes.lengths)
     w = nodes.take_words()
-    # Pairs are linked when they pass both the blocking and the containment rule. The pairs
-    # the blocking rule allows are listed first, from the keys' carriers, and only they are
-    # counted (_linked_pairs).
+    # Pairs are linked when they pass both the blocking and the containment rule; either rule
+    # may list the pairs and the other filter them (the same pairs either way). Listing by the
+    # keys' carriers costs one row per (key, carrier): when keys are few (4.99 million rows
+    # against 37 million words at 400,000 bench articles) it is the cheaper; when many words
+    # are rare enough to be keys it is not (847 million against 16 million at 200,000), and
+    # the containment search lists the pairs instead (_candidate_pairs, keys filtering each
+    # block of pairs found before it is counted).
     keys = _block_keys(word_node, w, weights, list(vocab), [vocab[s] for s in W.STOPWORDS if s in vocab])
     has_key = keys.n_keys > 0
+    by_keys = int(keys.carrier_len[keys.key_word].sum()) <= BLOCK_FIRST_ROWS_PER_WORD * len(w)
     words = [word_node, w]
-    del word_node, w  # _linked_pairs lets them go once it has the word pairs it counts
-    edge_a, edge_b = _linked_pairs(words, len(vocab), keys)
+    del word_node, w  # the pair search lets them go once it has what it counts
+    if by_keys:
+        edge_a, edge_b = _linked_pairs(words, len(vocab), keys)
+    else:
+        edge_a, edge_b = _candidate_pairs(words, len(vocab), keep=functools.partial(_share_a_key, keys))
     del keys
     linked = np.zeros(n_nodes, dtype=bool)
     linked[edge_a] = True

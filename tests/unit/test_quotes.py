@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -368,6 +369,32 @@ def test_quote_groups_same_in_small_blocks(monkeypatch: pytest.MonkeyPatch) -> N
     assert_frame_equal(quote_groups(_frame(docs)), whole)
 
 
+@pytest.mark.parametrize("rows_per_word", [0.0, 1e12])
+def test_quote_groups_same_whichever_rule_lists_the_pairs(rows_per_word: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = [("a", f'"{STATEMENT_US}" he said.'), ("b", f'"{STATEMENT_UK}" she said.'),
+            ("c", '"We will rebuild the old bridge across the river," he said.'),
+            ("d", '"We will rebuild the old bridge across the river by spring," she said.'),
+            ("e", '"The storm closed every school in the county on Monday," he said.')]
+    whole = quote_groups(_frame(docs))
+    monkeypatch.setattr(quotes_module, "BLOCK_FIRST_ROWS_PER_WORD", rows_per_word)
+    used: list[str] = []
+    def spying(name: str) -> Any:
+        real = getattr(quotes_module, name)
+
+        def spy(*args: Any, **kw: Any) -> Any:
+            used.append(name)
+            return real(*args, **kw)
+        return spy
+
+    for name in ("_linked_pairs", "_candidate_pairs"):
+        monkeypatch.setattr(quotes_module, name, spying(name))
+    assert_frame_equal(quote_groups(_frame(docs)), whole)
+    assert used == (["_candidate_pairs"] if rows_per_word == 0 else ["_linked_pairs"])
+    groups = dict(zip(whole["doc_id"], whole["quote_group_id"], strict=True))
+    assert groups["a"] == groups["b"]
+    assert groups["c"] == groups["d"] != groups["a"]
+
+
 def test_quote_group_ids_give_quote_groups_ids_in_row_order() -> None:
     docs = [("a", STATEMENT_US), ("b", STATEMENT_UK), ("c", EXCERPT), ("d", '"We will win," he said.'),
             ("e", 'The militants took "full control" of the districts.')]
@@ -418,8 +445,8 @@ def _textbook_edges(seqs: list[list[int]], weights: list[int], word_of: list[str
 @pytest.mark.parametrize(("block_rows", "block_keys"), [(1, 1), (7, 4), (2_000_000, 1), (2_000_000, 4)])
 def test_pairs_compared_are_those_passing_containment_and_blocking(seed: int, block_rows: int, block_keys: int,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """The blocking rule lists the pairs (from the keys' carriers) and only they are counted,
-    a block at a time: the pairs linked are exactly those both rules pass, whatever the blocks."""
+    """Either rule may list the pairs and the other filter them, a block at a time: the pairs
+    linked are exactly those both rules pass, whatever the blocks and the route."""
     rng = np.random.default_rng(seed)
     word_of = [f"w{i:02d}" for i in range(14)]
     stop = {0, 1, 2}  # frequent function words: they never block
@@ -443,10 +470,17 @@ def test_pairs_compared_are_those_passing_containment_and_blocking(seed: int, bl
     node = np.repeat(np.arange(len(seqs), dtype=np.int32), [len(s) for s in seqs])
     w = np.concatenate([np.asarray(s, dtype=np.int32) for s in seqs])
     keys = quotes_module._block_keys(node, w, np.asarray(weights, dtype=np.int64), word_of, sorted(stop))
-    a, b = quotes_module._linked_pairs([node, w], len(word_of), keys)
     expected = _textbook_edges(seqs, weights, word_of, stop, max_block)
-    assert list(zip(a.tolist(), b.tolist(), strict=True)) == expected
     assert expected  # the draw links some quotes
+    # Listed by the keys' carriers, then counted ...
+    a, b = quotes_module._linked_pairs([node, w], len(word_of), keys)
+    assert list(zip(a.tolist(), b.tolist(), strict=True)) == expected
+    # ... or found by the containment search, the keys filtering each block found.
+    a, b = quotes_module._candidate_pairs([node, w], len(word_of),
+                                          keep=lambda x, y: quotes_module._share_a_key(keys, x, y))
+    assert list(zip(a.tolist(), b.tolist(), strict=True)) == expected
+    # and without the blocking, the containment alone gives more pairs
+    assert len(quotes_module._candidate_pairs([node, w], len(word_of))[0]) >= len(expected)
     # The keys themselves, and each key word's carriers (every quote that has the word).
     keys = quotes_module._block_keys(node, w, np.asarray(weights, dtype=np.int64), word_of, sorted(stop))
     got = [set(keys.key_word[keys.key_start[i]:keys.key_start[i] + keys.n_keys[i]].tolist()) for i in range(len(seqs))]
