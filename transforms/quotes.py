@@ -1607,6 +1607,22 @@ def _pair_ids(high: np.ndarray, low: np.ndarray, width: int) -> tuple[np.ndarray
     return out, offset
 
 
+def _node_word_pairs(node_w: list[np.ndarray], width: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """The word pairs of each node: their nodes (sorted), their dense ids (``_pair_ids``, int32)
+    and how many distinct pairs there are. ``node_w`` holds ``node`` and ``w`` (word ids below
+    ``width``, each node's in order); they are taken out of it, and go once read."""
+    node, w = node_w
+    node_w.clear()
+    same = node[:-1] == node[1:]
+    sh_node = node[:-1][same]  # sorted
+    del node
+    high = w[:-1][same]
+    low = w[1:][same]
+    del w, same
+    sh, n_sh = _pair_ids(high, low, width)
+    return sh_node, sh, n_sh
+
+
 def _linked_pairs(words: list[np.ndarray], width: int, keys: _BlockKeys) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (a, b) of quotes that pass both rules, sorted: one carries a blocking key of the
     other (``_block_keys``), and most word pairs of the smaller one (a; ties by number) occur
@@ -1648,16 +1664,9 @@ def _linked_pairs(words: list[np.ndarray], width: int, keys: _BlockKeys) -> tupl
     # The distinct word pairs of those quotes only, sorted by node then word-pair id (int32),
     # a block of quotes at a time, and each quote's number of them (its size).
     rows = involved[node]
-    node, w = node[rows], w[rows]
-    del rows, involved
-    same = node[:-1] == node[1:]
-    sh_node = node[:-1][same]  # sorted
-    del node
-    high = w[:-1][same]
-    low = w[1:][same]
-    del w, same
-    sh, n_sh = _pair_ids(high, low, width)
-    del high, low
+    node_w = [node[rows], w[rows]]
+    del rows, involved, node, w
+    sh_node, sh, n_sh = _node_word_pairs(node_w, width)
     parts: list[tuple[np.ndarray, np.ndarray]] = [(empty, empty)]
     for i, j in run_blocks(np.bincount(sh_node, minlength=n_nodes), _BLOCK_ROWS):
         key = distinct(_combined(sh_node[i:j], n_sh, sh[i:j]))
@@ -1680,12 +1689,22 @@ def _linked_pairs(words: list[np.ndarray], width: int, keys: _BlockKeys) -> tupl
     del pairs
     out_a: list[np.ndarray] = [empty]
     out_b: list[np.ndarray] = [empty]
-    # Shared word pairs counted per pair: both quotes' word pairs, keyed by pair, sorted
-    # together; a key seen twice is a word pair both have.
-    for plo, phi in blocks(size[pa] + size[pb], _BLOCK_ROWS):
+    _count_contained(pa, pb, size, start, k_sh, n_sh, size, out_a, out_b)
+    return np.concatenate(out_a), np.concatenate(out_b)
+
+
+def _count_contained(pa: np.ndarray, pb: np.ndarray, held: np.ndarray, start: np.ndarray, k_sh: np.ndarray,
+                     n_sh: int, size: np.ndarray, out_a: list[np.ndarray], out_b: list[np.ndarray]) -> None:
+    """Append to ``out_a``, ``out_b`` the pairs (pa, pb) passing ``CONTAINMENT``: node i's word
+    pairs (ids below ``n_sh``, those that may be shared at least) are ``k_sh[start[i]:start[i] +
+    held[i]]``, ``size[i]`` all its distinct word pairs. Counted a block of about
+    ``_BLOCK_ROWS`` rows at a time: both quotes' word pairs, keyed by pair, sorted together; a
+    key seen twice is a word pair both have. The pairs come out int32 (7.1 million passed
+    containment at 200,000 articles, held to the end)."""
+    for plo, phi in blocks(held[pa] + held[pb], _BLOCK_ROWS):
         a, b = pa[plo:phi], pb[plo:phi]
         both = np.sort(np.concatenate([
-            np.repeat(np.arange(len(x), dtype=np.int64) * n_sh, size[x]) + k_sh[ragged(start[x], size[x])]
+            np.repeat(np.arange(len(x), dtype=np.int64) * n_sh, held[x]) + k_sh[ragged(start[x], held[x])]
             for x in (a, b)
         ]))
         count = np.bincount(both[1:][both[1:] == both[:-1]] // n_sh, minlength=len(a))
@@ -1693,7 +1712,6 @@ def _linked_pairs(words: list[np.ndarray], width: int, keys: _BlockKeys) -> tupl
         passing = count / size[a].astype(np.float64) >= CONTAINMENT
         out_a.append(a[passing].astype(np.int32))
         out_b.append(b[passing].astype(np.int32))
-    return np.concatenate(out_a), np.concatenate(out_b)
 
 
 def _candidate_pairs(words: list[np.ndarray], width: int,
@@ -1715,17 +1733,8 @@ def _candidate_pairs(words: list[np.ndarray], width: int,
     word pairs): only its int32 arrays are ever whole.
     """
     empty = np.zeros(0, dtype=np.int32)
-    node, w = words
-    words.clear()
-    n_nodes = int(node[-1]) + 1 if len(node) else 0
-    same = node[:-1] == node[1:]
-    sh_node = node[:-1][same]  # sorted
-    del node
-    high = w[:-1][same]
-    low = w[1:][same]
-    del w, same
-    sh, n_sh = _pair_ids(high, low, width)
-    del high, low
+    n_nodes = int(words[0][-1]) + 1 if len(words[0]) else 0
+    sh_node, sh, n_sh = _node_word_pairs(words, width)
     # Distinct (node, word pair), sorted by node then word pair, a block of quotes at a time:
     # int32 (node and word-pair ids fit), with each quote's size and each word pair's quotes.
     size = np.zeros(n_nodes, dtype=np.int64)
@@ -1807,20 +1816,7 @@ def _candidate_pairs(words: list[np.ndarray], width: int,
             kept = keep(pa, pb)
             pa, pb = pa[kept], pb[kept]
             del kept
-        # Shared word pairs counted per pair: both quotes' word pairs, keyed by pair, sorted
-        # together; a key seen twice is a word pair both have.
-        for plo, phi in blocks(n_shared[pa] + n_shared[pb], _BLOCK_ROWS):
-            a, b = pa[plo:phi], pb[plo:phi]
-            both = np.sort(np.concatenate([
-                np.repeat(np.arange(len(x), dtype=np.int64) * n_sh, n_shared[x]) + k_sh[ragged(start[x], n_shared[x])]
-                for x in (a, b)
-            ]))
-            count = np.bincount(both[1:][both[1:] == both[:-1]] // n_sh, minlength=len(a))
-            del both
-            passing = count / size[a].astype(np.float64) >= CONTAINMENT
-            # int32, as the nodes: 7.1 million pairs at 200,000 articles, held to the end
-            out_a.append(a[passing].astype(np.int32))
-            out_b.append(b[passing].astype(np.int32))
+        _count_contained(pa, pb, n_shared, start, k_sh, n_sh, size, out_a, out_b)
     return np.concatenate(out_a), np.concatenate(out_b)
 
 
