@@ -263,9 +263,10 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
     text of each distinct text a block at a time (``spill.texts_of_rows``), and copies and stories set
     their intermediate frames aside in ``scratch`` between passes (``spill.DiskSpill``). Held
     for the whole warehouse: per-document keys, dates and titles, stories' term vectors and
-    candidate pairs, quote groups' ids, hashes, word arrays and search index; stories' clustering holds
-    one batch of its graph's components (the run's peak grew 2.5 MB per 1,000 articles from
-    200,000 to 400,000, docs/scaling.md). ``times`` receives the seconds of each part (``derive:
+    candidate pairs, quote groups' ids, hashes, word arrays and either the pairs their keys
+    allow or the containment search's index; stories' clustering holds one batch of its
+    graph's components (the run's peak grew 1.1 MB per 1,000 articles from 200,000 to
+    400,000, docs/scaling.md). ``times`` receives the seconds of each part (``derive:
     copies``, ``derive: stories``, ``derive: quote groups``, ``derive: facts``).
 
     Facts, the costliest part and pure Python, run in ``workers`` processes (a chunk of
