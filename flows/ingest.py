@@ -544,9 +544,13 @@ def _insert_facts(con: duckdb.DuckDBPyConnection, result: Sequence[pl.DataFrame]
 
 
 FACTS_CHUNK_NUMBERS = 100_000  # number mentions per facts() call (whole stories; memory bound)
-# Per call when facts run in worker processes: every worker holds a chunk's objects (about
-# 200 MB at this size, 320 MB at 40,000), and smaller chunks share the work out more evenly.
-FACTS_CHUNK_NUMBERS_PARALLEL = 20_000
+# Per call when facts run in worker processes: every worker holds a chunk's objects, and
+# smaller chunks share the work out more evenly. Facts alone at 100,000 bench articles (two
+# workers; peak RSS of the flow and its workers, the same rows): 20,000 numbers a chunk
+# 869 MB (workers 252 and 258 MB), 50.7 s; 10,000: 760 MB (208, 212), 52.6 s; 5,000: 711 MB
+# (190, 189), 54.8 s. A worker's own peak is about 110 MB of imports, its chunk, and its
+# bounded caches (65,536 units each), which fill over the first hundred chunks.
+FACTS_CHUNK_NUMBERS_PARALLEL = 10_000
 
 
 def _story_chunks(con: duckdb.DuckDBPyConnection, scope: pl.DataFrame, size: int) -> list[pl.DataFrame]:
