@@ -85,6 +85,17 @@ def threaded(fn: Callable[[T], R], items: Iterable[T], threads: int | None = Non
                 f.cancel()
 
 
+def run_counts(ids: np.ndarray, n: int) -> np.ndarray:
+    """``np.bincount(ids, minlength=n)`` for ``ids`` sorted ascending (values 0 .. n - 1).
+
+    bincount first copies an int32 array to int64: at 400,000 bench articles the quotes'
+    word rows (37 million) became 296 MB for a moment, the peak of quote groups. Here each
+    value's first row is searched instead, the bounds in ``ids``' own type (another type
+    would make numpy cast all of ``ids``).
+    """
+    return np.diff(np.searchsorted(ids, np.arange(n + 1, dtype=ids.dtype)))
+
+
 def run_blocks(counts: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
     """For rows grouped in consecutive runs (run i holds ``counts[i]`` rows, after run i - 1's),
     the row ranges [start, end) of consecutive whole runs holding about ``budget`` rows."""

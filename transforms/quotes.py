@@ -47,7 +47,15 @@ import numpy as np
 import polars as pl
 
 from transforms import schema
-from transforms.blocks import blocks, components, distinct, ragged, run_blocks, value_blocks
+from transforms.blocks import (
+    blocks,
+    components,
+    distinct,
+    ragged,
+    run_blocks,
+    run_counts,
+    value_blocks,
+)
 from transforms.lexicon import quotes_words as W
 from transforms.lexicon.speech_verbs import SOURCE_PHRASES, VERB_ADVERBS, verb_forms
 
@@ -1668,7 +1676,7 @@ def _linked_pairs(words: list[np.ndarray], width: int, keys: _BlockKeys) -> tupl
     del rows, involved, node, w
     sh_node, sh, n_sh = _node_word_pairs(node_w, width)
     parts: list[tuple[np.ndarray, np.ndarray]] = [(empty, empty)]
-    for i, j in run_blocks(np.bincount(sh_node, minlength=n_nodes), _BLOCK_ROWS):
+    for i, j in run_blocks(run_counts(sh_node, n_nodes), _BLOCK_ROWS):
         key = distinct(_combined(sh_node[i:j], n_sh, sh[i:j]))
         parts.append(((key // n_sh).astype(np.int32), (key % n_sh).astype(np.int32)))
         del key
@@ -1740,7 +1748,7 @@ def _candidate_pairs(words: list[np.ndarray], width: int,
     size = np.zeros(n_nodes, dtype=np.int64)
     df = np.zeros(n_sh, dtype=np.int64)
     parts: list[tuple[np.ndarray, np.ndarray]] = []
-    for i, j in run_blocks(np.bincount(sh_node, minlength=n_nodes), _BLOCK_ROWS):
+    for i, j in run_blocks(run_counts(sh_node, n_nodes), _BLOCK_ROWS):
         key = distinct(_combined(sh_node[i:j], n_sh, sh[i:j]))
         kn, ks = (key // n_sh).astype(np.int32), (key % n_sh).astype(np.int32)
         del key
@@ -1832,6 +1840,21 @@ class _BlockKeys(NamedTuple):
     carried: np.ndarray  # node * n_words + word of each carrier row, ascending (int64: _share_a_key)
 
 
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """``np.concatenate(parts)``, emptying ``parts`` as it goes: each part is let go once
+    copied, so the parts and the result are never both whole (the result's pages are
+    touched only as they are filled)."""
+    out = np.empty(sum(len(p) for p in parts), dtype=parts[0].dtype if parts else np.int32)
+    at = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()  # the first part left
+        out[at:at + len(part)] = part
+        at += len(part)
+        del part
+    return out
+
+
 def _block_keys(node: np.ndarray, w: np.ndarray, weights: np.ndarray, word_of: list[str], stop: list[int]) -> _BlockKeys:
     """The blocking keys of each quote: its BLOCK_KEYS rarest content words (ties by the
     word; rarity counts quotes, copies included), less those carried by more than MAX_BLOCK
@@ -1845,29 +1868,34 @@ def _block_keys(node: np.ndarray, w: np.ndarray, weights: np.ndarray, word_of: l
     # (node, word) keys, joined from their blocks, they were quote groups' peak at 400,000
     # articles (18.5 million rows, 148 MB an array, two at once). The sums are of whole
     # numbers (copies), exact in any order.
-    stop_words = np.asarray(stop, dtype=np.int64)
+    is_stop = np.zeros(n_words, dtype=bool)  # a lookup, not np.isin: it sorted each block
+    is_stop[np.asarray(stop, dtype=np.int64)] = True
     copies = np.zeros(n_words)
     n_content = np.zeros(n_nodes, dtype=np.int64)
     parts: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
-    for i, j in run_blocks(np.bincount(node, minlength=n_nodes), _BLOCK_ROWS):
+    for i, j in run_blocks(run_counts(node, n_nodes), _BLOCK_ROWS):
         part = distinct(_combined(node[i:j], n_words, w[i:j]))
         d_node, d_word = part // n_words, part % n_words
         del part
         copies += np.bincount(d_word, weights=weights[d_node], minlength=n_words)
-        content = ~np.isin(d_word, stop_words)
+        content = ~is_stop[d_word]
         n_content += np.bincount(d_node[content], minlength=n_nodes)
         parts.append(d_word[content].astype(np.int32))
         del d_node, d_word, content
-    c_word = np.concatenate(parts)
-    del parts
+    c_word = _joined(parts)
+    del parts, is_stop
     df = np.rint(copies).astype(np.int64)
     del copies
-    # Python orders strings by code point, as Polars did (UTF-8 bytes): the same ties.
-    count = df.tolist()
-    by_rarity = sorted(range(n_words), key=lambda i: (count[i], word_of[i]))
+    # By copies, ties by the word: Polars orders strings by their UTF-8 bytes, which is code
+    # point order (Python's). Sorted in Python (a tuple key per word, a list of ints), it was
+    # about 220 MB at 400,000 bench articles, the peak of quote groups.
+    alpha = np.empty(n_words, dtype=np.int64)
+    alpha[pl.Series(word_of, dtype=pl.String).arg_sort().to_numpy()] = np.arange(n_words, dtype=np.int64)
+    by_rarity = np.lexsort((alpha, df))
+    del alpha
     rank = np.empty(n_words, dtype=np.int64)
     rank[by_rarity] = np.arange(n_words, dtype=np.int64)
-    word_at_rank = np.asarray(by_rarity, dtype=np.int32)
+    word_at_rank = by_rarity.astype(np.int32)
     del by_rarity
     ends = np.cumsum(n_content)
 
@@ -1940,13 +1968,16 @@ def _share_a_key(keys: _BlockKeys, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 TOKENISE_ROWS = 50_000  # distinct quote texts turned into Python strings at a time
 
 
+_SEQUENCE_BATCH = 65_536  # word sequences moved from _word_sequences' dict into its array at once
+
+
 def _word_sequences(blocks: Iterable[pl.Series], spelled: _Interned) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The nodes of the texts of ``blocks`` (distinct quote texts, a block at a time): each
     distinct sequence of at least MIN_GROUP_TOKENS spelled word ids is a node, numbered in
     order of first sight.
 
     Returns the node of each text (-1 when it is shorter or null), each node's length and all
-    nodes' word ids end to end (int32, read-only). A sequence is kept as the bytes of its int32 ids, the one
+    nodes' word ids end to end (int32). A sequence is kept as the bytes of its int32 ids, the one
     copy, as a key of the dict that numbers them: a tuple of ints per quote, in a dict and a
     list, took about 900 MB of Python objects at 200,000 articles (730,000 distinct quote
     texts) that stayed in the heap through the rest of quote groups. Texts become Python
@@ -1962,8 +1993,22 @@ def _word_sequences(blocks: Iterable[pl.Series], spelled: _Interned) -> tuple[np
                     node_of_text.append(-1)
                 else:
                     node_of_text.append(node_of.setdefault(words.tobytes(), len(node_of)))
-    lengths = np.fromiter(map(len, node_of), dtype=np.int64, count=len(node_of)) // 4
-    w = np.frombuffer(b"".join(node_of), dtype=np.int32)
+    n_nodes = len(node_of)
+    lengths = np.fromiter(map(len, node_of), dtype=np.int64, count=n_nodes) // 4
+    ends = np.cumsum(lengths)
+    w = np.empty(int(ends[-1]) if n_nodes else 0, dtype=np.int32)
+    # The sequences go into ``w`` and out of the dict a batch at a time, the last nodes first
+    # (popitem takes the last inserted, and a node's number is its insertion rank), so the
+    # keys and the array are never both whole: joined at once (``b"".join``) they were quote
+    # groups' peak at 400,000 bench articles (148 MB of words twice).
+    hi = n_nodes
+    while hi:
+        lo = max(0, hi - _SEQUENCE_BATCH)
+        batch = [node_of.popitem()[0] for _ in range(hi - lo)]
+        batch.reverse()
+        w[ends[lo] - lengths[lo]:ends[hi - 1]] = np.frombuffer(b"".join(batch), dtype=np.int32)
+        del batch
+        hi = lo
     return np.frombuffer(node_of_text, dtype=np.int64), lengths, w
 
 

@@ -14,6 +14,7 @@ from transforms.blocks import (
     distinct,
     ragged,
     run_blocks,
+    run_counts,
     threaded,
     value_blocks,
 )
@@ -124,3 +125,14 @@ def test_distinct_keys_sorted_once_each() -> None:
     keys = np.array([5, 3, 5, 1, 3, 9], dtype=np.int64)
     assert distinct(keys).tolist() == [1, 3, 5, 9]
     assert distinct(np.zeros(0, dtype=np.int64)).tolist() == []
+
+
+def test_run_counts_is_bincount_of_sorted_ids_without_a_wider_copy() -> None:
+    rng = np.random.default_rng(7)
+    ids = np.sort(rng.integers(0, 50, 1_000)).astype(np.int32)
+    got = run_counts(ids, 60)  # values 50..59 absent, as bincount's minlength gives
+    assert got.tolist() == np.bincount(ids, minlength=60).tolist()
+    assert len(got) == 60
+    assert got.sum() == len(ids)
+    assert run_counts(np.zeros(0, dtype=np.int32), 3).tolist() == [0, 0, 0]
+    assert run_counts(np.array([2, 2], dtype=np.int32), 3).tolist() == [0, 0, 2]

@@ -504,7 +504,21 @@ def test_pair_ids_number_the_pairs_as_one_sort_does(block_rows: int, monkeypatch
     assert ids.tolist() == expected.tolist()
 
 
-def test_word_sequences_number_each_distinct_sequence_once_in_order_of_first_sight() -> None:
+def test_joined_is_concatenate_and_lets_the_parts_go() -> None:
+    parts = [np.arange(3, dtype=np.int32), np.zeros(0, dtype=np.int32), np.arange(10, 14, dtype=np.int32)]
+    want = np.concatenate(parts)
+    got = quotes_module._joined(parts)
+    assert got.dtype == np.int32
+    assert got.tolist() == want.tolist() == [0, 1, 2, 10, 11, 12, 13]
+    assert parts == []  # nothing of them is held any more
+    assert quotes_module._joined([]).tolist() == []
+
+
+@pytest.mark.parametrize("batch", [65_536, 2, 1])
+def test_word_sequences_number_each_distinct_sequence_once_in_order_of_first_sight(
+        batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ``batch``: sequences moved from the dict into the array at once (the last nodes first)
+    monkeypatch.setattr(quotes_module, "_SEQUENCE_BATCH", batch)
     texts = pl.Series(["We will rebuild the old bridge", "too short", "we WILL rebuild, the old bridge!",
                        "The colour of the flag", "The color of the flag", "a new statement of five words"])
     vocab: dict[str, int] = {}
@@ -512,9 +526,13 @@ def test_word_sequences_number_each_distinct_sequence_once_in_order_of_first_sig
     assert node_of_text.tolist() == [0, -1, 0, 1, 1, 2]  # case, punctuation and spelling fold
     assert lengths.tolist() == [6, 5, 6]
     word_of = {i: s for s, i in vocab.items()}
-    assert [word_of[i] for i in w[:6].tolist()] == ["we", "will", "rebuild", "the", "old", "bridge"]
+    assert [word_of[i] for i in w.tolist()] == [
+        "we", "will", "rebuild", "the", "old", "bridge", "the", "color", "of", "the", "flag",
+        "a", "new", "statement", "of", "five", "words"]
     assert w.dtype == np.int32
-    assert len(w) == 17
+    empty = quotes_module._word_sequences([pl.Series(["too short"])], quotes_module._Interned({}))
+    assert empty[0].tolist() == [-1]
+    assert len(empty[1]) == len(empty[2]) == 0
 
 
 def test_quote_groups_keeps_schema() -> None:
