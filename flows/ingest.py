@@ -265,7 +265,7 @@ def derive_tables(con: duckdb.DuckDBPyConnection, scratch: Path, times: dict[str
     for the whole warehouse: per-document keys, dates and titles, stories' term vectors and
     candidate pairs, quote groups' ids, hashes, word arrays and either the pairs their keys
     allow or the containment search's index; stories' clustering holds one batch of its
-    graph's components (the run's peak grew 1.1 MB per 1,000 articles from 200,000 to
+    graph's components (the run's peak grew 0.9 MB per 1,000 articles from 200,000 to
     400,000, docs/scaling.md). ``times`` receives the seconds of each part (``derive:
     copies``, ``derive: stories``, ``derive: quote groups``, ``derive: facts``).
 

@@ -720,9 +720,10 @@ def _terms(docs: pl.DataFrame, texts: Texts | None = None, spill: Spill | None =
     off = np.zeros(n_idx + 1, dtype=np.int64)
     np.cumsum(cnt, out=off[1:])
     v_tid = np.empty(int(off[-1]), dtype=np.int32)
-    # Weights are kept as float32: 4 bytes a row instead of 8 (38 million rows, 152 MB, at
-    # 400,000 bench articles). Products and sums stay float64 (_similarities), so a cosine
-    # moves by about 1e-7 of itself: the same stories at 100,000 to 400,000 bench articles.
+    # Weights are kept as float32, 4 bytes a row instead of 8 (stories alone at 400,000 bench
+    # articles: 884 -> 785 MB when the vectors are done). Products and sums stay float64
+    # (_similarities), so a cosine moves by about 1e-7 of itself: the same stories at
+    # 100,000, 200,000 and 400,000 bench articles.
     v_w = np.empty(int(off[-1]), dtype=np.float32)
     for b in range(n_weighted):
         rows = spill.take(f"w/{b}")
