@@ -504,16 +504,6 @@ def test_pair_ids_number_the_pairs_as_one_sort_does(block_rows: int, monkeypatch
     assert ids.tolist() == expected.tolist()
 
 
-def test_joined_is_concatenate_and_lets_the_parts_go() -> None:
-    parts = [np.arange(3, dtype=np.int32), np.zeros(0, dtype=np.int32), np.arange(10, 14, dtype=np.int32)]
-    want = np.concatenate(parts)
-    got = quotes_module._joined(parts)
-    assert got.dtype == np.int32
-    assert got.tolist() == want.tolist() == [0, 1, 2, 10, 11, 12, 13]
-    assert parts == []  # nothing of them is held any more
-    assert quotes_module._joined([]).tolist() == []
-
-
 @pytest.mark.parametrize("batch", [65_536, 2, 1])
 def test_word_sequences_number_each_distinct_sequence_once_in_order_of_first_sight(
         batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
